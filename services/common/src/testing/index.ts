@@ -1,0 +1,1 @@
+export { requireServer, type ServerVar } from './servers.js';
