@@ -8,7 +8,11 @@ export function jestConfig(overrides = {}) {
     testMatch: ['**/*.test.ts'],
     extensionsToTreatAsEsm: ['.ts'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    // Fastify's inject() (light-my-request, CommonJS) requires `cookie`, which is ESM-only; Node 20
+    // could load it, Jest's CommonJS loader cannot, so that one package is compiled to CommonJS.
+    transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
     transform: {
+      '/node_modules/cookie/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
       '^.+\\.ts$': [
         '@swc/jest',
         {

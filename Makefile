@@ -1,0 +1,45 @@
+# FalaBLAU developer entry points. `make test` is the one command CI runs (.ci/run).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+NPM := npm --no-audit --no-fund --loglevel=error
+JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
+REPORT := .infra/jest-report.json
+
+.PHONY: help install infra-up infra-down infra-status build lint typecheck unit test clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: ## Install npm dependencies (skipped when the lockfile has not changed)
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  echo "[make] npm ci"; $(NPM) ci; else echo "[make] npm dependencies up to date"; fi
+
+infra-up: ## Install (if missing) and start Postgres, Redis, Kafka and FerretDB on 127.0.0.1
+	@scripts/infra/up.sh
+
+infra-down: ## Stop the local servers (data is kept in .infra/)
+	@scripts/infra/down.sh
+
+infra-status: ## Show which local servers run, on which ports
+	@scripts/infra/status.sh
+
+build: install ## Compile every workspace
+	@echo "[make] build"; $(NPM) run build
+
+lint: install ## ESLint and Prettier
+	@echo "[make] lint"; $(NPM) run lint
+
+typecheck: build ## TypeScript, strict, every workspace
+	@echo "[make] typecheck"; $(NPM) run typecheck
+
+unit: build ## Every workspace's tests against the running local servers
+	@mkdir -p .infra
+	@echo "[make] tests (unit and integration, real servers)"
+	@status=0; $(JEST) --ci --json --outputFile=$(REPORT) || status=$$?; \
+	  node scripts/test-summary.mjs $(REPORT) && exit $$status
+
+test: install infra-up lint typecheck unit ## The full suite: servers up, lint, typecheck, all tests
+
+clean: ## Remove build output (not data)
+	rm -rf services/*/dist
