@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM := npm --no-audit --no-fund --loglevel=error
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
-REPORT := .infra/jest-report.json
+REPORTS := .infra/jest-main.json .infra/jest-faults.json
 
 .PHONY: help install infra-up infra-down infra-status build lint typecheck unit test clean
 
@@ -34,10 +34,12 @@ typecheck: build ## TypeScript, strict, every workspace
 	@echo "[make] typecheck"; $(NPM) run typecheck
 
 unit: build ## Every workspace's tests against the running local servers
-	@mkdir -p .infra
-	@echo "[make] tests (unit and integration, real servers)"
-	@status=0; $(JEST) --ci --json --outputFile=$(REPORT) || status=$$?; \
-	  node scripts/test-summary.mjs $(REPORT) && exit $$status
+	@mkdir -p .infra && rm -f $(REPORTS)
+	@echo "[make] tests, phase 1: unit and integration against the real servers (parallel)"
+	@status=0; JEST_PHASE=main $(JEST) --ci --json --outputFile=.infra/jest-main.json || status=$$?; \
+	  echo "[make] tests, phase 2: fault tests that stop and restart shared servers (serial)"; \
+	  JEST_PHASE=faults $(JEST) --ci --runInBand --passWithNoTests --json --outputFile=.infra/jest-faults.json || status=$$?; \
+	  node scripts/test-summary.mjs $(REPORTS) && exit $$status
 
 test: install infra-up lint typecheck unit ## The full suite: servers up, lint, typecheck, all tests
 
