@@ -1,6 +1,7 @@
 // auth-service as a function of its parts: no environment, no process-wide state. main.ts (and
 // tests, and the standalone server) build the parts and call createApp; it returns the HTTP app
 // ready to listen, plus start/stop for the background revocation sweep.
+import formBody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { Kysely } from 'kysely';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -17,6 +18,10 @@ import {
   type Metrics,
 } from '@falablau/common';
 import { createAuthMetrics } from './auth.metrics.js';
+import {
+  createServiceClientRegistry,
+  type ServiceClientsConfig,
+} from './clients/service-clients.js';
 import type { AuthAppConfig } from './config.js';
 import type { AuthDb } from './db/schema.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
@@ -24,6 +29,8 @@ import { jwksRoute } from './routes/jwks.route.js';
 import { loginRoute } from './routes/login.route.js';
 import { logoutRoute } from './routes/logout.route.js';
 import { meRoute } from './routes/me.route.js';
+import { oauthMetadataRoute } from './routes/oauth-metadata.route.js';
+import { oauthTokenRoute } from './routes/oauth-token.route.js';
 import { refreshRoute } from './routes/refresh.route.js';
 import { registerRoute } from './routes/register.route.js';
 import type { RouteContext } from './routes/route-context.js';
@@ -33,6 +40,7 @@ import { createSessionCleanup } from './sessions/session-cleanup.js';
 import { createSessionService, type SessionService } from './sessions/session.service.js';
 import { createLoginThrottle } from './throttle/login-throttle.js';
 import { createAccessTokenSigner } from './tokens/access-token.signer.js';
+import { createServiceTokenSigner } from './tokens/service-token.signer.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
 import { createAccountService } from './users/account.service.js';
 import { createUserRepository } from './users/user.repository.js';
@@ -47,6 +55,8 @@ export interface AuthAppDeps {
   /** Counts failed logins per account (Postgres-backed in the cluster, in-memory standalone). */
   loginLimiter: RateLimiterAbstract;
   passwordHasher: PasswordHasher;
+  /** OAuth2 clients allowed the client-credentials grant (none: the grant always fails). */
+  serviceClients?: ServiceClientsConfig;
   clock?: () => Date;
   /** How often unpublished revocations are retried. */
   revocationSweepMs?: number;
@@ -88,6 +98,9 @@ export async function createApp(deps: AuthAppDeps): Promise<AuthApp> {
     errorResponseBuilder: (_request, context) =>
       errors.tooManyRequests('Too many requests from this address; slow down', context.ttl / 1000),
   });
+
+  // RFC 6749 token requests are application/x-www-form-urlencoded.
+  await app.register(formBody, { bodyLimit: 4096 });
 
   const users = createUserRepository(db);
   const verifier = createAccessTokenVerifier({
@@ -153,9 +166,21 @@ export async function createApp(deps: AuthAppDeps): Promise<AuthApp> {
     verifyRoute,
     meRoute,
     jwksRoute,
+    oauthMetadataRoute,
   ]) {
     route(context);
   }
+  oauthTokenRoute(
+    context,
+    createServiceClientRegistry(deps.serviceClients ?? {}),
+    createServiceTokenSigner({
+      keys: signingKeys,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ttlMs: config.serviceTokenTtlMs,
+      clock,
+    }),
+  );
 
   return {
     app,

@@ -2,6 +2,7 @@
 // once by the entry file (main.ts) into a typed object. Nothing else reads the environment.
 import { envSchemas } from '@falablau/common';
 import { z } from 'zod';
+import { serviceClientsSchema } from './clients/service-clients.js';
 
 const optionalText = z.string().min(1).optional();
 
@@ -50,6 +51,28 @@ export const authEnvSchema = z
     IP_RATE_LIMIT_WINDOW: envSchemas.duration('1m'),
     /** Password hashes allowed to wait for a worker thread before new ones are shed with 503. */
     PASSWORD_HASH_QUEUE_LIMIT: envSchemas.positiveInt(256),
+    /**
+     * OAuth2 clients (other services) allowed the client-credentials grant, as JSON:
+     * `{"chat-service": {"secret": "…" | "secretSha256": "<hex>", "scopes": ["archive:read"]}}`.
+     */
+    OAUTH_CLIENTS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(serviceClientsSchema)
+      .optional(),
+    /** …or a file holding that JSON (a mounted Secret); merged with OAUTH_CLIENTS. */
+    OAUTH_CLIENTS_FILE: optionalText,
+    /** Lifetime of client-credentials (service) tokens. */
+    SERVICE_TOKEN_TTL: envSchemas.duration('10m'),
+    /** The URL clients reach this service at (e.g. https://chat.example.com/api/auth), for metadata. */
+    PUBLIC_URL: envSchemas.httpUrl.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_PRIVATE_KEY && env.JWT_PRIVATE_KEY_FILE) {
@@ -96,6 +119,10 @@ export const authEnvSchema = z
     loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW },
     ipRateLimit: { max: env.IP_RATE_LIMIT_MAX, windowMs: env.IP_RATE_LIMIT_WINDOW },
     passwordHashQueueLimit: env.PASSWORD_HASH_QUEUE_LIMIT,
+    oauthClients: env.OAUTH_CLIENTS ?? {},
+    oauthClientsFile: env.OAUTH_CLIENTS_FILE,
+    serviceTokenTtlMs: env.SERVICE_TOKEN_TTL,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
   }));
 
 export type AuthConfig = z.output<typeof authEnvSchema>;
@@ -110,6 +137,8 @@ export type AuthAppConfig = Pick<
   | 'adminUsernames'
   | 'ipRateLimit'
   | 'passwordHashQueueLimit'
+  | 'serviceTokenTtlMs'
+  | 'publicUrl'
 > & { jwt: Pick<AuthConfig['jwt'], 'issuer' | 'audience'> };
 
 /** The Postgres schema auth-service owns. */

@@ -1,5 +1,6 @@
 // auth-service entry point: the only file that reads the environment. It parses the config,
 // builds the real clients (Postgres, Kafka, signing keys), migrates, and serves until SIGTERM.
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import {
   createKafkaEventBus,
@@ -12,6 +13,7 @@ import {
   runService,
 } from '@falablau/common';
 import { createApp, type AuthApp } from './app.js';
+import { serviceClientsSchema, type ServiceClientsConfig } from './clients/service-clients.js';
 import { AUTH_DB_SCHEMA, authEnvSchema } from './config.js';
 import { authMigrations } from './db/migrations/index.js';
 import type { AuthDb } from './db/schema.js';
@@ -48,6 +50,14 @@ const eventBus = createKafkaEventBus({
 });
 let auth: AuthApp | undefined;
 
+/** OAUTH_CLIENTS merged with OAUTH_CLIENTS_FILE (a mounted Secret), validated by one schema. */
+async function loadServiceClients(): Promise<ServiceClientsConfig> {
+  if (!config.oauthClientsFile) return config.oauthClients;
+  const text = await readFile(config.oauthClientsFile, 'utf8');
+  const fromFile = serviceClientsSchema.parse(JSON.parse(text));
+  return { ...fromFile, ...config.oauthClients };
+}
+
 runService({
   logger,
   start: async () => {
@@ -61,6 +71,7 @@ runService({
       signingKeys: await loadSigningKeys(config.jwt, logger),
       loginLimiter: createPostgresLoginLimiter(pool, AUTH_DB_SCHEMA, config.loginThrottle),
       passwordHasher: await createPasswordHasher({ queueLimit: config.passwordHashQueueLimit }),
+      serviceClients: await loadServiceClients(),
     });
     auth.start();
     await auth.app.listen({ port: config.port, host: config.host });

@@ -1,1 +1,84 @@
-export {};
+// chat-service entry: parse the configuration, build the real clients, run the app until
+// SIGTERM. Everything else is in createApp (app.ts).
+import { Redis } from 'ioredis';
+import {
+  createAccessTokenVerifier,
+  createKafkaEventBus,
+  createLogger,
+  createMetrics,
+  createPostgresDb,
+  parseConfig,
+  runService,
+} from '@falablau/common';
+import { createApp, type ChatApp } from './app.js';
+import { CHAT_DB_SCHEMA, chatEnvSchema } from './config.js';
+import type { ChatDb } from './db/schema.js';
+import { createRealtime } from './realtime/index.js';
+
+const config = parseConfig(chatEnvSchema, process.env);
+const logger = createLogger({ name: 'chat', level: config.logLevel });
+logger.setBindings({ instance: config.instanceId });
+const metrics = createMetrics({ service: 'chat' });
+
+const db = createPostgresDb<ChatDb>({
+  url: config.databaseUrl,
+  schema: CHAT_DB_SCHEMA,
+  logger,
+  poolSize: config.databasePoolSize,
+});
+const eventBus = createKafkaEventBus({
+  brokers: config.kafkaBrokers,
+  clientId: `chat-${config.instanceId}`,
+  logger,
+  registry: metrics.registry,
+});
+const verifier = createAccessTokenVerifier({
+  jwksUrl: config.jwt.jwksUrl,
+  issuer: config.jwt.issuer,
+  audience: config.jwt.audience,
+});
+
+function connectRedis(url: string): { pub: Redis; sub: Redis } {
+  const pub = new Redis(url, { lazyConnect: true });
+  const sub = pub.duplicate();
+  // ioredis reconnects by itself; without listeners an 'error' event would end the process.
+  for (const [role, client] of [
+    ['pub', pub],
+    ['sub', sub],
+  ] as const) {
+    client.on('error', (err: unknown) => {
+      logger.warn({ err, role }, 'Redis connection error');
+    });
+  }
+  return { pub, sub };
+}
+const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl);
+if (!redis) logger.warn('REDIS_URL is not set: in-memory Socket.IO adapter, run ONE process only');
+
+let app: ChatApp | undefined;
+
+runService({
+  logger,
+  start: async () => {
+    if (redis) await Promise.all([redis.pub.connect(), redis.sub.connect()]);
+    app = await createApp({
+      config,
+      logger,
+      metrics,
+      db,
+      eventBus,
+      verifier,
+      redis,
+      createRealtime,
+    });
+    const { port } = await app.start(config.port, config.host);
+    logger.info({ port, host: config.host }, 'chat-service listening');
+  },
+  stop: async () => {
+    // Stop accepting, close sockets, finish the relay's batch; then the clients it used.
+    await app?.close();
+    await eventBus.close();
+    if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+    await db.destroy();
+  },
+});

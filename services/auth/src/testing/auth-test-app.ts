@@ -17,6 +17,7 @@ import {
 } from '@falablau/common';
 import { requireServer } from '@falablau/common/testing';
 import { createApp, type AuthApp } from '../app.js';
+import type { ServiceClientsConfig } from '../clients/service-clients.js';
 import { AUTH_DB_SCHEMA, type AuthAppConfig } from '../config.js';
 import { authMigrations } from '../db/migrations/index.js';
 import type { AuthDb } from '../db/schema.js';
@@ -40,6 +41,8 @@ export const defaultTestConfig: AuthAppConfig = {
   adminUsernames: [],
   ipRateLimit: { max: 10_000, windowMs: 60_000 },
   passwordHashQueueLimit: 256,
+  serviceTokenTtlMs: 10 * 60_000,
+  publicUrl: undefined,
 };
 
 export interface TestAppOptions {
@@ -52,6 +55,7 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Start the background sweeps (default true). */
   background?: boolean;
+  serviceClients?: ServiceClientsConfig;
 }
 
 export interface TestAuthApp extends AuthApp {
@@ -93,6 +97,7 @@ export async function startTestAuthApp(options: TestAppOptions = {}): Promise<Te
     loginLimiter,
     passwordHasher: options.passwordHasher ?? (await createPasswordHasher({ queueLimit: 256 })),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.serviceClients ? { serviceClients: options.serviceClients } : {}),
     revocationSweepMs: 200,
   });
   if (options.background !== false) auth.start();

@@ -1,0 +1,18 @@
+// The `before` cursor of GET /rooms/:id/messages. Clients treat it as an opaque string and pass
+// back what `nextCursor` said. Today it is the seq of the oldest message of the page, in decimal;
+// when history continues into the archive, the same cursor keeps paging there, and a new form
+// (e.g. a prefix) can be added here without clients noticing.
+import { seqSchema } from '@falablau/common/contracts';
+
+const decimal = /^\d{1,16}$/;
+
+export function encodeHistoryCursor(seq: number): string {
+  return String(seq);
+}
+
+/** The seq a cursor stands for, or undefined when the string is not a cursor we issued. */
+export function decodeHistoryCursor(cursor: string): number | undefined {
+  if (!decimal.test(cursor)) return undefined;
+  const parsed = seqSchema.safeParse(Number(cursor));
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,204 @@
+// Storing and reading messages. `send` is the heart of "acknowledged means never lost": one
+// transaction assigns the room's next seq and inserts the row, and only a committed message is
+// returned, so the caller acks and broadcasts exactly what is stored.
+import { sql, type Kysely } from 'kysely';
+import type { ChatMessage } from '@falablau/common/contracts';
+import type { ChatDb, MessageRow } from '../db/schema.js';
+import { isRoomId, roomErrors } from '../rooms/room.errors.js';
+import { encodeHistoryCursor } from './history-cursor.js';
+import { messageErrors } from './message.errors.js';
+import type { MessageMetrics } from './message.metrics.js';
+
+export interface SendMessageInput {
+  roomId: string;
+  userId: string;
+  username: string;
+  /** Already validated and trimmed (messageTextSchema). */
+  text: string;
+  clientMsgId: string;
+}
+
+export interface MessageService {
+  /** 403 NOT_A_MEMBER if the user is not a member, 404 ROOM_NOT_FOUND; a retry returns the stored one. */
+  send(input: SendMessageInput): Promise<{ message: ChatMessage; duplicate: boolean }>;
+  /** Newest first, seq < before; `nextCursor` (pass it back as `before`) while older ones exist. */
+  history(
+    roomId: string,
+    opts: { before?: number; limit: number },
+  ): Promise<{ messages: ChatMessage[]; nextCursor: string | null }>;
+  /** Oldest first, seq > afterSeq: what a reconnecting client missed. */
+  since(
+    roomId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessage[]; hasMore: boolean }>;
+}
+
+export interface MessageServiceOptions {
+  db: Kysely<ChatDb>;
+  metrics: MessageMetrics;
+  /** Called after each newly stored message committed (e.g. to wake the outbox relay). */
+  afterStore?: (message: ChatMessage) => void;
+}
+
+/** The largest page `history` and `since` serve (join_room replays up to 1000). */
+export const MAX_PAGE = 1000;
+
+/** Thrown inside the send transaction to roll it back when a concurrent retry won the race. */
+class DuplicateDuringInsert extends Error {}
+
+const columns = ['id', 'room_id', 'seq', 'user_id', 'username', 'text', 'created_at'] as const;
+type StoredMessage = Pick<MessageRow, (typeof columns)[number]>;
+
+export function toChatMessage(row: StoredMessage): ChatMessage {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    seq: Number(row.seq),
+    userId: row.user_id,
+    username: row.username,
+    text: row.text,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw messageErrors.badLimit(limit, MAX_PAGE);
+  }
+}
+
+export function createMessageService({
+  db,
+  metrics,
+  afterStore,
+}: MessageServiceOptions): MessageService {
+  const findByClientMsgId = (userId: string, clientMsgId: string) =>
+    db
+      .selectFrom('messages')
+      .select(columns)
+      .where('user_id', '=', userId)
+      .where('client_msg_id', '=', clientMsgId)
+      .executeTakeFirst();
+
+  async function assertRoomExists(roomId: string): Promise<void> {
+    const room = await db
+      .selectFrom('rooms')
+      .select('id')
+      .where('id', '=', roomId)
+      .executeTakeFirst();
+    if (!room) throw roomErrors.notFound(roomId);
+  }
+
+  function answerRetry(stored: StoredMessage, input: SendMessageInput) {
+    if (stored.room_id !== input.roomId) throw messageErrors.clientMsgIdReused(input.clientMsgId);
+    metrics.duplicates.inc();
+    return { message: toChatMessage(stored), duplicate: true };
+  }
+
+  /** Assigns the next seq and inserts, in one transaction; undefined when not a member. */
+  async function insert(input: SendMessageInput): Promise<StoredMessage | undefined> {
+    return db.transaction().execute(async (trx) => {
+      // The row lock taken here orders concurrent senders of the room until commit: each sees
+      // the previous one's seq, and a rollback gives the number back, so seqs have no gaps.
+      // Membership is checked in the same statement: authoritative, and no extra round trip.
+      const room = await trx
+        .updateTable('rooms')
+        .set({ last_seq: sql`last_seq + 1` })
+        .where('id', '=', input.roomId)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('room_members')
+              .select('room_members.user_id')
+              .where('room_members.room_id', '=', input.roomId)
+              .where('room_members.user_id', '=', input.userId),
+          ),
+        )
+        .returning('last_seq')
+        .executeTakeFirst();
+      if (!room) return undefined;
+      const row = await trx
+        .insertInto('messages')
+        .values({
+          room_id: input.roomId,
+          seq: room.last_seq,
+          user_id: input.userId,
+          username: input.username,
+          text: input.text,
+          client_msg_id: input.clientMsgId,
+          published_at: null,
+        })
+        // A concurrent retry with the same key: Postgres waits for it, then skips this insert.
+        .onConflict((oc) => oc.columns(['user_id', 'client_msg_id']).doNothing())
+        .returning(columns)
+        .executeTakeFirst();
+      if (!row) throw new DuplicateDuringInsert();
+      return row;
+    });
+  }
+
+  return {
+    async send(input) {
+      if (!isRoomId(input.roomId)) throw roomErrors.notFound(input.roomId);
+      // Retries are checked before the transaction so that they never take (and burn) a seq.
+      const earlier = await findByClientMsgId(input.userId, input.clientMsgId);
+      if (earlier) return answerRetry(earlier, input);
+
+      const stopTimer = metrics.storeDuration.startTimer();
+      let stored: StoredMessage | undefined;
+      try {
+        stored = await insert(input);
+      } catch (error) {
+        if (!(error instanceof DuplicateDuringInsert)) throw error;
+        // Rolled back, seq included; the concurrent retry committed the message.
+        const winner = await findByClientMsgId(input.userId, input.clientMsgId);
+        if (!winner) throw error;
+        return answerRetry(winner, input);
+      }
+      if (!stored) {
+        await assertRoomExists(input.roomId);
+        throw roomErrors.notAMember(input.roomId);
+      }
+      stopTimer();
+      metrics.received.inc();
+      const message = toChatMessage(stored);
+      afterStore?.(message);
+      return { message, duplicate: false };
+    },
+
+    async history(roomId, { before, limit }) {
+      assertLimit(limit);
+      if (!isRoomId(roomId)) throw roomErrors.notFound(roomId);
+      let query = db.selectFrom('messages').select(columns).where('room_id', '=', roomId);
+      if (before !== undefined) query = query.where('seq', '<', String(before));
+      // One extra row tells whether an older page exists.
+      const rows = await query
+        .orderBy('seq', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      if (page.length === 0) await assertRoomExists(roomId);
+      const oldest = page.at(-1);
+      return {
+        messages: page.map(toChatMessage),
+        nextCursor: rows.length > limit && oldest ? encodeHistoryCursor(Number(oldest.seq)) : null,
+      };
+    },
+
+    async since(roomId, afterSeq, limit) {
+      assertLimit(limit);
+      if (!isRoomId(roomId)) throw roomErrors.notFound(roomId);
+      const rows = await db
+        .selectFrom('messages')
+        .select(columns)
+        .where('room_id', '=', roomId)
+        .where('seq', '>', String(afterSeq))
+        .orderBy('seq', 'asc')
+        .limit(limit + 1)
+        .execute();
+      if (rows.length === 0) await assertRoomExists(roomId);
+      return { messages: rows.slice(0, limit).map(toChatMessage), hasMore: rows.length > limit };
+    },
+  };
+}
