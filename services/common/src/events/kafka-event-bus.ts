@@ -300,6 +300,10 @@ class KafkaEventBus implements EventBus {
     let ready = this.topicsReady.get(name);
     if (!ready) {
       ready = this.withAdmin(async (admin) => {
+        // Look first: createTopics on an existing topic makes kafkajs log "Topic creation
+        // errors" at error level on every start of every service.
+        const existing = await admin.listTopics();
+        if (existing.includes(name)) return;
         await admin.createTopics({
           waitForLeaders: true,
           timeout: this.publishTimeoutMs,

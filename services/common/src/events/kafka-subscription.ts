@@ -73,9 +73,25 @@ export class KafkaSubscription implements Subscription {
         this.deps.subscribeTimeoutMs,
         `Subscribing group ${this.groupId} to ${this.topic}`,
         async (signal) => {
-          const initial = await this.initialOffsets();
-          signal.throwIfAborted();
-          await this.launch(initial).ready;
+          // Right after a broker restart the group coordinator may not be elected yet ("This is
+          // not the correct coordinator for this group"): retry the whole join until the deadline
+          // rather than failing the service's start-up on a transient state.
+          for (let attempt = 0; ; attempt += 1) {
+            try {
+              const initial = await this.initialOffsets();
+              signal.throwIfAborted();
+              await this.launch(initial).ready;
+              return;
+            } catch (error) {
+              if (signal.aborted) throw error;
+              this.deps.logger.warn(
+                { err: error, topic: this.topic, group: this.groupId, attempt },
+                'Subscribing failed; retrying',
+              );
+              await this.consumer?.disconnect().catch(() => undefined);
+              await sleep(backoffDelay(attempt), signal);
+            }
+          }
         },
       );
     } catch (error) {
