@@ -11,9 +11,13 @@ REPORTS := .infra/jest-main.json .infra/jest-faults.json
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-install: ## Install npm dependencies (skipped when the lockfile has not changed)
-	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
-	  echo "[make] npm ci"; $(NPM) ci; else echo "[make] npm dependencies up to date"; fi
+# `npm install`, not `npm ci`: the registry reachable here serves no macOS/Windows builds of native
+# packages, so their optional entries cannot be in the lockfile and `npm ci` refuses it as out of
+# sync. `npm install` installs the locked versions all the same (docs/decisions.md).
+install: ## Install npm dependencies (skipped when nothing changed)
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+	  || [ package.json -nt node_modules/.package-lock.json ]; then \
+	  echo "[make] npm install"; $(NPM) install; else echo "[make] npm dependencies up to date"; fi
 
 infra-up: ## Install (if missing) and start Postgres, Redis, Kafka and FerretDB on 127.0.0.1
 	@scripts/infra/up.sh
@@ -27,7 +31,7 @@ infra-status: ## Show which local servers run, on which ports
 build: install ## Compile every workspace
 	@echo "[make] build"; $(NPM) run build
 
-lint: install ## ESLint and Prettier
+lint: build ## ESLint (type-aware, so after build) and Prettier
 	@echo "[make] lint"; $(NPM) run lint
 
 typecheck: build ## TypeScript, strict, every workspace
