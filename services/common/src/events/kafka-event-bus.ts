@@ -22,7 +22,7 @@ import { kafkaLogLevels, pinoLogCreator, type KafkaLogLevel } from './kafka-logg
 import { ProducerPool } from './kafka-producer-pool.js';
 import { KafkaSubscription } from './kafka-subscription.js';
 import { createEventBusMetrics, LagTracker, type EventBusMetrics } from './metrics.js';
-import { withDeadline } from './timing.js';
+import { backoffDelay, sleep, withDeadline } from './timing.js';
 import {
   assertValidTopicName,
   dlqTopicName,
@@ -299,23 +299,36 @@ class KafkaEventBus implements EventBus {
     if (this.options.createTopics === false) return Promise.resolve();
     let ready = this.topicsReady.get(name);
     if (!ready) {
-      ready = this.withAdmin(async (admin) => {
-        // Look first: createTopics on an existing topic makes kafkajs log "Topic creation
-        // errors" at error level on every start of every service.
-        const existing = await admin.listTopics();
-        if (existing.includes(name)) return;
-        await admin.createTopics({
-          waitForLeaders: true,
-          timeout: this.publishTimeoutMs,
-          topics: [
-            {
-              topic: name,
-              numPartitions: isDlqTopicName(name) ? 1 : (this.options.partitions ?? 3),
-              replicationFactor: this.options.replicationFactor ?? -1,
-            },
-          ],
-        });
-      });
+      // On a fresh broker several processes create the same topics at once; the losers see
+      // retriable errors ("does not host this topic-partition", leader not yet elected) for a
+      // moment. Retry those with backoff instead of failing a service's start-up.
+      ready = (async () => {
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            await this.withAdmin(async (admin) => {
+              // Look first: createTopics on an existing topic makes kafkajs log "Topic creation
+              // errors" at error level on every start of every service.
+              const existing = await admin.listTopics();
+              if (existing.includes(name)) return;
+              await admin.createTopics({
+                waitForLeaders: true,
+                timeout: this.publishTimeoutMs,
+                topics: [
+                  {
+                    topic: name,
+                    numPartitions: isDlqTopicName(name) ? 1 : (this.options.partitions ?? 3),
+                    replicationFactor: this.options.replicationFactor ?? -1,
+                  },
+                ],
+              });
+            });
+            return;
+          } catch (error) {
+            if (!isRetriableKafkaError(error) || attempt >= 8) throw error;
+            await sleep(backoffDelay(attempt));
+          }
+        }
+      })();
       this.topicsReady.set(name, ready);
       // A failure (broker down) must not be cached: the next use tries again.
       ready.catch(() => {
@@ -367,4 +380,11 @@ class KafkaEventBus implements EventBus {
 /** The cluster event bus. Nothing connects until the first publish, subscribe or ready(). */
 export function createKafkaEventBus(options: KafkaEventBusOptions): EventBus {
   return new KafkaEventBus(options);
+}
+
+/** kafkajs marks transient protocol errors (no leader yet, coordinator moving) as retriable. */
+function isRetriableKafkaError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ('retriable' in error && error.retriable === true) return true;
+  return 'cause' in error && isRetriableKafkaError(error.cause);
 }
