@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** services/chat, from src/testing (jest) and from dist/testing (scripts) alike. */
@@ -73,13 +73,43 @@ const keptLines = 300;
 export async function startChatProcess({
   instanceId,
   env,
-  readyTimeoutMs = 30_000,
+  readyTimeoutMs,
 }: StartChatProcessOptions): Promise<ChatProcess> {
   assertChatBuilt();
+  return startServiceProcess({
+    instanceId,
+    entryPoint: chatEntryPoint,
+    env: { ...env, INSTANCE_ID: instanceId },
+    ...(readyTimeoutMs === undefined ? {} : { readyTimeoutMs }),
+  });
+}
+
+export interface StartServiceProcessOptions {
+  /** Names the process in errors (and is its instance id for chat). */
+  instanceId: string;
+  /** The built entry file of a FalaBLAU service (`services/<name>/dist/main.js`). */
+  entryPoint: string;
+  /** The complete environment except PORT and HOST. */
+  env: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Any FalaBLAU service as a real process on a free port, ready when GET /ready answers 200 (the
+ * end-to-end tests also run auth-service this way).
+ */
+export async function startServiceProcess({
+  instanceId,
+  entryPoint,
+  env,
+  readyTimeoutMs = 30_000,
+}: StartServiceProcessOptions): Promise<ChatProcess> {
+  if (!existsSync(entryPoint))
+    throw new Error(`${entryPoint} is missing: run \`make build\` first.`);
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [chatEntryPoint], {
-    cwd: serviceDir,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', INSTANCE_ID: instanceId },
+  const child: ChildProcess = spawn(process.execPath, [entryPoint], {
+    cwd: join(dirname(entryPoint), '..'),
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -102,9 +132,7 @@ export async function startChatProcess({
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (exitCode !== undefined) {
-      throw new Error(
-        `chat process ${instanceId} exited (${exitCode}) while starting:\n${output()}`,
-      );
+      throw new Error(`process ${instanceId} exited (${exitCode}) while starting:\n${output()}`);
     }
     const ready = await fetch(`${url}/ready`).then(
       (res) => res.ok,
@@ -113,9 +141,7 @@ export async function startChatProcess({
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(
-        `chat process ${instanceId} not ready after ${readyTimeoutMs} ms:\n${output()}`,
-      );
+      throw new Error(`process ${instanceId} not ready after ${readyTimeoutMs} ms:\n${output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
