@@ -1,6 +1,7 @@
-// chat-service as a value: `createApp(deps)` wires services, routes, the outbox relay and the
-// realtime layer onto clients it is given, so tests run it in-process on port 0 against real
-// servers, and main.ts only builds clients from the configuration.
+// chat-service as a value: `createApp(deps)` wires services, routes, the outbox relay, the
+// archive mover (when an archive is configured) and the realtime layer onto clients it is given,
+// so tests run it in-process on port 0 against real servers, and main.ts only builds clients from
+// the configuration.
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -16,6 +17,8 @@ import {
   type Metrics,
   type ReadinessCheck,
 } from '@falablau/common';
+import type { ArchiveMover } from './archive/archive-mover.js';
+import { connectArchive } from './archive/connect-archive.js';
 import { CHAT_DB_SCHEMA, type ChatAppConfig } from './config.js';
 import { chatMigrations } from './db/migrations/index.js';
 import type { ChatDb } from './db/schema.js';
@@ -90,6 +93,8 @@ export interface ChatApp {
   rooms: RoomService;
   messages: MessageService;
   relay: OutboxRelay;
+  /** Moves old messages to archive-service; absent without an archive in the configuration. */
+  mover?: ArchiveMover;
   realtime: Realtime;
   metrics: Metrics;
   /** Migrates the schema, starts realtime and the relay, then listens (port 0 = any free port). */
@@ -128,6 +133,9 @@ export async function createApp(deps: ChatAppDeps): Promise<ChatApp> {
     ...config.outbox,
   });
   const rooms = createRoomService({ db, membershipCacheTtlMs: config.membershipCacheTtlMs });
+  const archive = config.archive
+    ? connectArchive(config.archive, { db, logger, registry: metrics.registry })
+    : undefined;
   const messages = createMessageService({
     db,
     metrics: createMessageMetrics(metrics.registry),
@@ -135,6 +143,8 @@ export async function createApp(deps: ChatAppDeps): Promise<ChatApp> {
     afterStore: () => {
       relay.wake();
     },
+    // History and replays continue there below the oldest message Postgres still holds.
+    archive: archive?.history,
   });
 
   const http = await createHttpApp({
@@ -181,6 +191,7 @@ export async function createApp(deps: ChatAppDeps): Promise<ChatApp> {
     rooms,
     messages,
     relay,
+    mover: archive?.mover,
     realtime,
     metrics,
 
@@ -188,6 +199,7 @@ export async function createApp(deps: ChatAppDeps): Promise<ChatApp> {
       await migrateToLatest(db, chatMigrations, { schema: CHAT_DB_SCHEMA, logger });
       await realtime.start();
       relay.start();
+      archive?.mover.start();
       await http.listen({ port, host });
       const address = http.server.address();
       return { port: typeof address === 'object' && address !== null ? address.port : port };
@@ -197,8 +209,9 @@ export async function createApp(deps: ChatAppDeps): Promise<ChatApp> {
       closing ??= (async () => {
         await http.close();
         // The relay goes last: messages stored by requests that were still finishing get their
-        // immediate publish; whatever remains is published by the next replica's sweep.
-        await relay.stop();
+        // immediate publish; whatever remains is published by the next replica's sweep. The
+        // mover finishes its batch in flight; the next run (any replica's) does the rest.
+        await Promise.all([relay.stop(), archive?.mover.stop()]);
       })();
       return closing;
     },

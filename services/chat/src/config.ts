@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { envSchemas } from '@falablau/common';
 import { z } from 'zod';
+import { archiveEnvShape, checkArchiveEnv, toArchiveConfig } from './archive/archive.config.js';
 import { realtimeEnvShape, toRealtimeConfig } from './realtime/realtime.config.js';
 
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
@@ -50,7 +51,11 @@ export const chatEnvSchema = z
     // Defined next to the code that uses them (realtime/realtime.config.ts), listed here so the
     // service still has one schema and one list of problems at start-up.
     ...realtimeEnvShape,
+
+    // ── the archive: mover and history continuation (src/archive) ─────────────────────────────
+    ...archiveEnvShape,
   })
+  .superRefine(checkArchiveEnv)
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -76,6 +81,8 @@ export const chatEnvSchema = z
       maxBackoffMs: env.OUTBOX_MAX_BACKOFF,
     },
     realtime: toRealtimeConfig(env),
+    /** Undefined without ARCHIVE_SERVICE_URL: no mover, history from Postgres only. */
+    archive: toArchiveConfig(env, env.AUTH_SERVICE_URL),
   }));
 
 export type ChatConfig = z.output<typeof chatEnvSchema>;
@@ -84,7 +91,8 @@ export type ChatConfig = z.output<typeof chatEnvSchema>;
 export type ChatAppConfig = Pick<
   ChatConfig,
   'corsOrigins' | 'instanceId' | 'trustProxy' | 'membershipCacheTtlMs' | 'outbox' | 'realtime'
->;
+> &
+  Partial<Pick<ChatConfig, 'archive'>>;
 
 /** The Postgres schema chat-service owns. */
 export const CHAT_DB_SCHEMA = 'chat';

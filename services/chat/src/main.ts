@@ -54,6 +54,9 @@ function connectRedis(url: string): { pub: Redis; sub: Redis } {
 }
 const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl);
 if (!redis) logger.warn('REDIS_URL is not set: in-memory Socket.IO adapter, run ONE process only');
+if (!config.archive) {
+  logger.warn('ARCHIVE_SERVICE_URL is not set: no archive, messages stay in Postgres');
+}
 
 let app: ChatApp | undefined;
 

@@ -1,7 +1,8 @@
 // The `before` cursor of GET /rooms/:id/messages. Clients treat it as an opaque string and pass
-// back what `nextCursor` said. Today it is the seq of the oldest message of the page, in decimal;
-// when history continues into the archive, the same cursor keeps paging there, and a new form
-// (e.g. a prefix) can be added here without clients noticing.
+// back what `nextCursor` said. It is the seq of the oldest message of the page, in decimal: seqs
+// order a room's messages in Postgres and in the archive alike, so the same cursor pages on from
+// one into the other and clients cannot tell where the boundary is. A new form (e.g. a prefix)
+// can be added here without clients noticing.
 import { seqSchema } from '@falablau/common/contracts';
 
 const decimal = /^\d{1,16}$/;

@@ -1,8 +1,15 @@
 // Storing and reading messages. `send` is the heart of "acknowledged means never lost": one
 // transaction assigns the room's next seq and inserts the row, and only a committed message is
 // returned, so the caller acks and broadcasts exactly what is stored.
+//
+// Reading: Postgres holds each room's newest messages, the archive (when configured) the older
+// ones. The mover keeps that split at one seq per room (it moves a room's oldest messages, in seq
+// order), so whatever Postgres has below a point is the whole of it there, and anything older is
+// in the archive. History and replay read Postgres first and continue into the archive only for
+// seqs below the oldest one Postgres holds: a client cannot tell where the boundary is.
 import { sql, type Kysely } from 'kysely';
 import type { ChatMessage } from '@falablau/common/contracts';
+import type { ArchivedHistory } from '../archive/archived-history.js';
 import type { ChatDb, MessageRow } from '../db/schema.js';
 import { isRoomId, roomErrors } from '../rooms/room.errors.js';
 import { encodeHistoryCursor } from './history-cursor.js';
@@ -39,6 +46,8 @@ export interface MessageServiceOptions {
   metrics: MessageMetrics;
   /** Called after each newly stored message committed (e.g. to wake the outbox relay). */
   afterStore?: (message: ChatMessage) => void;
+  /** Where messages older than Postgres holds are; absent = Postgres is all there is. */
+  archive?: ArchivedHistory;
 }
 
 /** The largest page `history` and `since` serve (join_room replays up to 1000). */
@@ -72,6 +81,7 @@ export function createMessageService({
   db,
   metrics,
   afterStore,
+  archive,
 }: MessageServiceOptions): MessageService {
   const findByClientMsgId = (userId: string, clientMsgId: string) =>
     db
@@ -81,13 +91,15 @@ export function createMessageService({
       .where('client_msg_id', '=', clientMsgId)
       .executeTakeFirst();
 
-  async function assertRoomExists(roomId: string): Promise<void> {
+  /** The room's newest seq (it stays in `rooms` when old messages leave); 404 if no such room. */
+  async function lastSeqOf(roomId: string): Promise<number> {
     const room = await db
       .selectFrom('rooms')
-      .select('id')
+      .select('last_seq')
       .where('id', '=', roomId)
       .executeTakeFirst();
     if (!room) throw roomErrors.notFound(roomId);
+    return Number(room.last_seq);
   }
 
   function answerRetry(stored: StoredMessage, input: SendMessageInput) {
@@ -157,7 +169,7 @@ export function createMessageService({
         return answerRetry(winner, input);
       }
       if (!stored) {
-        await assertRoomExists(input.roomId);
+        await lastSeqOf(input.roomId); // 404 when there is no such room
         throw roomErrors.notAMember(input.roomId);
       }
       stopTimer();
@@ -177,12 +189,26 @@ export function createMessageService({
         .orderBy('seq', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit);
-      if (page.length === 0) await assertRoomExists(roomId);
-      const oldest = page.at(-1);
+      const hot = rows.slice(0, limit).map(toChatMessage);
+      const oldestHot = hot.at(-1);
+      if (rows.length > limit && oldestHot) {
+        return { messages: hot, nextCursor: encodeHistoryCursor(oldestHot.seq) };
+      }
+      // Postgres has nothing older than `rows`. Seqs below the oldest it has (or below
+      // last_seq + 1 when it has none under `before`) went to the archive, if they were ever used.
+      const below = oldestHot
+        ? oldestHot.seq
+        : Math.min(before ?? Number.MAX_SAFE_INTEGER, (await lastSeqOf(roomId)) + 1);
+      if (!archive || below <= 1) return { messages: hot, nextCursor: null };
+      const wanted = limit - hot.length;
+      // A full page: the archive is read for the next one (this one answers even if it is down).
+      if (wanted === 0) return { messages: hot, nextCursor: encodeHistoryCursor(below) };
+      const older = await archive.before(roomId, below, wanted);
+      const messages = [...hot, ...older.messages];
+      const oldest = messages.at(-1);
       return {
-        messages: page.map(toChatMessage),
-        nextCursor: rows.length > limit && oldest ? encodeHistoryCursor(Number(oldest.seq)) : null,
+        messages,
+        nextCursor: older.hasMore && oldest ? encodeHistoryCursor(oldest.seq) : null,
       };
     },
 
@@ -197,8 +223,21 @@ export function createMessageService({
         .orderBy('seq', 'asc')
         .limit(limit + 1)
         .execute();
-      if (rows.length === 0) await assertRoomExists(roomId);
-      return { messages: rows.slice(0, limit).map(toChatMessage), hasMore: rows.length > limit };
+      const hot = {
+        messages: rows.slice(0, limit).map(toChatMessage),
+        hasMore: rows.length > limit,
+      };
+      // The oldest seq Postgres holds above afterSeq; with none, everything up to last_seq left.
+      const firstHot = hot.messages[0]?.seq ?? (await lastSeqOf(roomId)) + 1;
+      if (!archive || firstHot <= afterSeq + 1) return hot;
+      // Missed messages older than Postgres holds: the archive's first, then Postgres's.
+      const older = await archive.between(roomId, afterSeq, firstHot, limit);
+      if (older.hasMore) return older;
+      const messages = [...older.messages, ...hot.messages];
+      return {
+        messages: messages.slice(0, limit),
+        hasMore: hot.hasMore || messages.length > limit,
+      };
     },
   };
 }

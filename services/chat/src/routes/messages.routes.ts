@@ -1,5 +1,7 @@
 // GET /rooms/:id/messages?before=&limit=: history, newest first, in pages. Clients pass the
-// page's `nextCursor` back as `before` until it is null.
+// page's `nextCursor` back as `before` until it is null. Pages run on from Postgres into the
+// archive with the same cursor; a page that needs the archive while it is down is a 503
+// UNAVAILABLE (never a silently short page), while pages Postgres can serve alone still work.
 import { requireUser, type AccessTokenVerifier, type HttpApp } from '@falablau/common';
 import { chatMessageSchema } from '@falablau/common/contracts';
 import { z } from 'zod';
@@ -58,6 +60,9 @@ export function registerMessageRoutes(app: HttpApp, { messages, verifier }: Mess
       schema: {
         tags: ['messages'],
         summary: 'Message history of a room, newest first, paged with a cursor',
+        description:
+          'Continues seamlessly into the archive for messages past the hot retention. 503 ' +
+          'UNAVAILABLE when a page needs the archive and it cannot be reached: try again.',
         security: bearerSecurity,
         params: roomParamsSchema,
         querystring: historyQuerySchema,
@@ -65,6 +70,7 @@ export function registerMessageRoutes(app: HttpApp, { messages, verifier }: Mess
           200: historyPageSchema,
           400: errorBodySchema,
           404: errorBodySchema,
+          503: errorBodySchema,
           ...authErrorResponses,
         },
       },
