@@ -6,7 +6,7 @@ NPM := npm --no-audit --no-fund --loglevel=error
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 REPORTS := .infra/jest-main.json .infra/jest-faults.json
 
-.PHONY: help install infra-up infra-down infra-status build lint typecheck unit test clean
+.PHONY: help install infra-up infra-down infra-status build lint typecheck unit e2e test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,7 +45,16 @@ unit: build ## Every workspace's tests against the running local servers
 	  JEST_PHASE=faults $(JEST) --ci --runInBand --passWithNoTests --json --outputFile=.infra/jest-faults.json || status=$$?; \
 	  node scripts/test-summary.mjs $(REPORTS) && exit $$status
 
-test: install infra-up lint typecheck unit ## The full suite: servers up, lint, typecheck, all tests
+e2e: build ## Browser end-to-end tests: Debian chromium (installed if missing) against the standalone server
+	@scripts/install-chromium.sh
+	@echo "[make] browser end-to-end tests (playwright-core + chromium, npm start on a fresh DATA_DIR)"
+	@mkdir -p .infra && rm -f .infra/jest-e2e.json
+	@status=0; (cd e2e && node --experimental-vm-modules ../node_modules/jest/bin/jest.js --ci --runInBand \
+	  --json --outputFile=../.infra/jest-e2e.json) || status=$$?; \
+	  node scripts/test-summary.mjs .infra/jest-e2e.json && exit $$status
+
+test: install infra-up lint typecheck unit e2e ## The full suite: servers up, lint, typecheck, all tests, browser tests
+	@echo "[make] all phases"; node scripts/test-summary.mjs $(REPORTS) .infra/jest-e2e.json
 
 clean: ## Remove build output (not data)
 	rm -rf services/*/dist

@@ -1,0 +1,2 @@
+// Jest stand-in for stylesheets and assets that Vite would bundle.
+export default 'file-stub';
