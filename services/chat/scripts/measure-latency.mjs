@@ -14,13 +14,7 @@
 //     [--rate 200]   (messages/s over all clients; default: as fast as acks allow)
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import {
-  assertChatBuilt,
-  expectOk,
-  request,
-  startChatCluster,
-  waitFor,
-} from '../dist/testing/index.js';
+import { expectOk, request, startChatCluster, waitFor } from '../dist/testing/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +48,6 @@ function summary(label, samples) {
   );
 }
 
-assertChatBuilt();
 console.log(`starting 2 chat processes…`);
 const cluster = await startChatCluster({
   name: 'chat_latency',

@@ -58,7 +58,7 @@ beforeAll(async () => {
   authDb = await createThrowawayDatabase(requireServer('DATABASE_URL'), 'auth_e2e');
   keysDir = mkdtempSync(join(tmpdir(), 'falablau-keys-'));
   auth = await startServiceProcess({
-    instanceId: 'auth-e2e',
+    name: 'auth-e2e',
     entryPoint: authEntry,
     env: {
       NODE_ENV: 'test',
