@@ -31,9 +31,9 @@ export const archiveEnvSchema = z
     /** auth-service base URL: tokens are verified against `<url>/.well-known/jwks.json`. */
     AUTH_SERVICE_URL: envSchemas.httpUrl.default('http://localhost:5000'),
     /** Must equal auth-service's JWT_ISSUER. */
-    JWT_ISSUER: z.string().min(1).default('falablau-auth'),
+    JWT_ISSUER: envSchemas.jwtIssuer,
     /** Must equal auth-service's JWT_AUDIENCE. */
-    JWT_AUDIENCE: z.string().min(1).default('falablau'),
+    JWT_AUDIENCE: envSchemas.jwtAudience,
     /** Archived messages are kept this many days after they were sent (TTL index or sweeper). */
     ARCHIVE_TTL_DAYS: envSchemas.positiveInt(365),
     /** How often retention runs where the store cannot expire documents itself (FerretDB). */

@@ -18,9 +18,9 @@ export const authEnvSchema = z
     DATABASE_POOL_SIZE: envSchemas.positiveInt(10),
     KAFKA_BOOTSTRAP_SERVERS: envSchemas.kafkaBrokers,
     /** `iss` of every access token; verifiers in other services must use the same value. */
-    JWT_ISSUER: z.string().min(1).default('falablau-auth'),
+    JWT_ISSUER: envSchemas.jwtIssuer,
     /** `aud` of every access token; verifiers in other services must use the same value. */
-    JWT_AUDIENCE: z.string().min(1).default('falablau'),
+    JWT_AUDIENCE: envSchemas.jwtAudience,
     /** The current ES256 signing key as PEM (PKCS#8 or SEC1). */
     JWT_PRIVATE_KEY: optionalText,
     /** …or a file holding it (e.g. a mounted Kubernetes Secret). */

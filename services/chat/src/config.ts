@@ -24,9 +24,9 @@ export const chatEnvSchema = z
     /** auth-service base URL: access tokens are verified against `<url>/.well-known/jwks.json`. */
     AUTH_SERVICE_URL: envSchemas.httpUrl.default('http://localhost:5000'),
     /** Must equal auth-service's JWT_ISSUER. */
-    JWT_ISSUER: z.string().min(1).default('falablau-auth'),
+    JWT_ISSUER: envSchemas.jwtIssuer,
     /** Must equal auth-service's JWT_AUDIENCE. */
-    JWT_AUDIENCE: z.string().min(1).default('falablau'),
+    JWT_AUDIENCE: envSchemas.jwtAudience,
     /** Browser origins allowed to open sockets (comma-separated); empty = same origin only. */
     CORS_ORIGINS: envSchemas.list.default([]),
     /** Names this process in presence records and logs; unique per replica (a pod name is ideal). */

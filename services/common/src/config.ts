@@ -62,6 +62,10 @@ export const envSchemas = {
   ),
   postgresUrl: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   httpUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
+  /** `iss` of access tokens: auth-service signs with it, every other service checks it. */
+  jwtIssuer: z.string().min(1).default('falablau-auth'),
+  /** `aud` of access tokens: the same value on every service. */
+  jwtAudience: z.string().min(1).default('falablau'),
   /** `KAFKA_BOOTSTRAP_SERVERS=host:9092,host2:9092` */
   kafkaBrokers: z
     .string()
