@@ -6,7 +6,7 @@ NPM := npm --no-audit --no-fund --loglevel=error
 JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 REPORTS := .infra/jest-main.json .infra/jest-faults.json
 
-.PHONY: help install infra-up infra-down infra-status build lint typecheck unit e2e test clean
+.PHONY: help install infra-up infra-down infra-status k8s-tools build lint typecheck unit e2e test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ infra-down: ## Stop the local servers (data is kept in .infra/)
 infra-status: ## Show which local servers run, on which ports
 	@scripts/infra/status.sh
 
+k8s-tools: ## Build helm 3, helm 4 and kubectl-validate (go install) and gather CRDs, for the chart checks
+	@scripts/k8s-tools/install.sh
+
 build: install ## Compile every workspace
 	@echo "[make] build"; $(NPM) run build
 
@@ -37,7 +40,7 @@ lint: build ## ESLint (type-aware, so after build) and Prettier
 typecheck: build ## TypeScript, strict, every workspace
 	@echo "[make] typecheck"; $(NPM) run typecheck
 
-unit: build ## Every workspace's tests against the running local servers
+unit: build k8s-tools ## Every workspace's tests against the running local servers
 	@mkdir -p .infra && rm -f $(REPORTS)
 	@echo "[make] tests, phase 1: unit and integration against the real servers (parallel)"
 	@status=0; JEST_PHASE=main $(JEST) --ci --json --outputFile=.infra/jest-main.json || status=$$?; \
@@ -53,8 +56,9 @@ e2e: build ## Browser end-to-end tests: Debian chromium (installed if missing) a
 	  --json --outputFile=../.infra/jest-e2e.json) || status=$$?; \
 	  node scripts/test-summary.mjs .infra/jest-e2e.json && exit $$status
 
-test: install infra-up lint typecheck unit e2e ## The full suite: servers up, lint, typecheck, all tests, browser tests
+test: install infra-up k8s-tools lint typecheck unit e2e ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests
 	@echo "[make] all phases"; node scripts/test-summary.mjs $(REPORTS) .infra/jest-e2e.json
 
 clean: ## Remove build output (not data)
 	rm -rf services/*/dist
+

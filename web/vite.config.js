@@ -47,7 +47,16 @@ export default defineConfig(({ mode }) => {
         },
       },
     },
-    server: { host: '127.0.0.1', port: Number(env.FALABLAU_WEB_PORT || 5173), proxy },
+    server: {
+      host: '127.0.0.1',
+      port: Number(env.FALABLAU_WEB_PORT || 5173),
+      // Vite answers only localhost unless told which Host headers to trust (DNS rebinding); the
+      // `skaffold dev` image sets the ingress host here (web/Dockerfile, stage dev).
+      ...(env.FALABLAU_WEB_ALLOWED_HOSTS && {
+        allowedHosts: env.FALABLAU_WEB_ALLOWED_HOSTS.split(',').map((host) => host.trim()),
+      }),
+      proxy,
+    },
     preview: { host: '127.0.0.1', port: Number(env.FALABLAU_WEB_PORT || 4173), proxy },
   };
 });

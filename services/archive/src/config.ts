@@ -1,7 +1,12 @@
 // archive-service configuration: every variable, its default and its meaning in one schema, parsed
 // once by the entry file (main.ts) into a typed object. Nothing else reads the environment.
 import { hostname } from 'node:os';
-import { envSchemas } from '@falablau/common';
+import {
+  checkKafkaSecurityEnv,
+  envSchemas,
+  kafkaSecurityEnvShape,
+  toKafkaSecurityConfig,
+} from '@falablau/common';
 import { z } from 'zod';
 
 const mongoUri = z
@@ -28,6 +33,8 @@ export const archiveEnvSchema = z
       .optional(),
     /** Needed when INGEST_ENABLED (the chat.messages.v1 consumer). */
     KAFKA_BOOTSTRAP_SERVERS: envSchemas.kafkaBrokers.optional(),
+    /** SASL/TLS towards Kafka and topic creation (common/src/events/kafka-security.ts). */
+    ...kafkaSecurityEnvShape,
     /** auth-service base URL: tokens are verified against `<url>/.well-known/jwks.json`. */
     AUTH_SERVICE_URL: envSchemas.httpUrl.default('http://localhost:5000'),
     /** Must equal auth-service's JWT_ISSUER. */
@@ -69,6 +76,7 @@ export const archiveEnvSchema = z
       .default(`${hostname()}-${String(process.pid)}`),
   })
   .superRefine((env, ctx) => {
+    checkKafkaSecurityEnv(env, ctx);
     if (env.INGEST_ENABLED && env.KAFKA_BOOTSTRAP_SERVERS === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -86,6 +94,7 @@ export const archiveEnvSchema = z
       database: env.MONGO_DATABASE ?? databaseFromUri(env.MONGO_URI) ?? 'falablau',
     },
     kafkaBrokers: env.KAFKA_BOOTSTRAP_SERVERS ?? [],
+    kafkaSecurity: toKafkaSecurityConfig(env),
     jwt: {
       // Appended, not resolved: a base with a path (`http://gateway/api/auth`) keeps it.
       jwksUrl: `${env.AUTH_SERVICE_URL.replace(/\/+$/, '')}/.well-known/jwks.json`,

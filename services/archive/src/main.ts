@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import {
   createCallerVerifier,
   createKafkaEventBus,
+  kafkaClientSecurity,
   createLogger,
   createMetrics,
   parseConfig,
@@ -31,6 +32,8 @@ const eventBus = config.ingest.enabled
   ? createKafkaEventBus({
       brokers: config.kafkaBrokers,
       clientId: `archive-${config.instanceId}`,
+      kafka: await kafkaClientSecurity(config.kafkaSecurity),
+      createTopics: config.kafkaSecurity.createTopics,
       logger,
       registry: metrics.registry,
       consumer: {

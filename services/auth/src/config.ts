@@ -1,6 +1,11 @@
 // auth-service configuration: every variable, its default and its meaning in one schema, parsed
 // once by the entry file (main.ts) into a typed object. Nothing else reads the environment.
-import { envSchemas } from '@falablau/common';
+import {
+  checkKafkaSecurityEnv,
+  envSchemas,
+  kafkaSecurityEnvShape,
+  toKafkaSecurityConfig,
+} from '@falablau/common';
 import { z } from 'zod';
 import { serviceClientsSchema } from './clients/service-clients.js';
 
@@ -17,6 +22,8 @@ export const authEnvSchema = z
     /** Connections in this replica's Postgres pool. */
     DATABASE_POOL_SIZE: envSchemas.positiveInt(10),
     KAFKA_BOOTSTRAP_SERVERS: envSchemas.kafkaBrokers,
+    /** SASL/TLS towards Kafka and topic creation (common/src/events/kafka-security.ts). */
+    ...kafkaSecurityEnvShape,
     /** `iss` of every access token; verifiers in other services must use the same value. */
     JWT_ISSUER: envSchemas.jwtIssuer,
     /** `aud` of every access token; verifiers in other services must use the same value. */
@@ -75,6 +82,7 @@ export const authEnvSchema = z
     PUBLIC_URL: envSchemas.httpUrl.optional(),
   })
   .superRefine((env, ctx) => {
+    checkKafkaSecurityEnv(env, ctx);
     if (env.JWT_PRIVATE_KEY && env.JWT_PRIVATE_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -99,6 +107,7 @@ export const authEnvSchema = z
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     kafkaBrokers: env.KAFKA_BOOTSTRAP_SERVERS,
+    kafkaSecurity: toKafkaSecurityConfig(env),
     jwt: {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,

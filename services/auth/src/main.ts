@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import {
   createKafkaEventBus,
+  kafkaClientSecurity,
   createLogger,
   createMetrics,
   createPostgresDb,
@@ -45,6 +46,8 @@ const db = createPostgresDb<AuthDb>({
 const eventBus = createKafkaEventBus({
   brokers: config.kafkaBrokers,
   clientId: 'auth-service',
+  kafka: await kafkaClientSecurity(config.kafkaSecurity),
+  createTopics: config.kafkaSecurity.createTopics,
   logger,
   registry: metrics.registry,
 });

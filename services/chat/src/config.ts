@@ -1,7 +1,12 @@
 // chat-service configuration: every variable, its default and its meaning in one schema, parsed
 // once by the entry file (main.ts) into a typed object. Nothing else reads the environment.
 import { hostname } from 'node:os';
-import { envSchemas } from '@falablau/common';
+import {
+  checkKafkaSecurityEnv,
+  envSchemas,
+  kafkaSecurityEnvShape,
+  toKafkaSecurityConfig,
+} from '@falablau/common';
 import { z } from 'zod';
 import { archiveEnvShape, checkArchiveEnv, toArchiveConfig } from './archive/archive.config.js';
 import { realtimeEnvShape, toRealtimeConfig } from './realtime/realtime.config.js';
@@ -21,6 +26,8 @@ export const chatEnvSchema = z
     /** Socket.IO Redis adapter; unset = in-memory adapter, which only works with ONE process. */
     REDIS_URL: redisUrl.optional(),
     KAFKA_BOOTSTRAP_SERVERS: envSchemas.kafkaBrokers,
+    /** SASL/TLS towards Kafka and topic creation (common/src/events/kafka-security.ts). */
+    ...kafkaSecurityEnvShape,
     /** auth-service base URL: access tokens are verified against `<url>/.well-known/jwks.json`. */
     AUTH_SERVICE_URL: envSchemas.httpUrl.default('http://localhost:5000'),
     /** Must equal auth-service's JWT_ISSUER. */
@@ -55,7 +62,10 @@ export const chatEnvSchema = z
     // ── the archive: mover and history continuation (src/archive) ─────────────────────────────
     ...archiveEnvShape,
   })
-  .superRefine(checkArchiveEnv)
+  .superRefine((env, ctx) => {
+    checkKafkaSecurityEnv(env, ctx);
+    checkArchiveEnv(env, ctx);
+  })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -65,6 +75,7 @@ export const chatEnvSchema = z
     databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     kafkaBrokers: env.KAFKA_BOOTSTRAP_SERVERS,
+    kafkaSecurity: toKafkaSecurityConfig(env),
     jwt: {
       // Appended, not resolved: a base with a path (`http://gateway/api/auth`) keeps it.
       jwksUrl: `${env.AUTH_SERVICE_URL.replace(/\/+$/, '')}/.well-known/jwks.json`,

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import {
   createAccessTokenVerifier,
   createKafkaEventBus,
+  kafkaClientSecurity,
   createLogger,
   createMetrics,
   createPostgresDb,
@@ -29,6 +30,8 @@ const db = createPostgresDb<ChatDb>({
 const eventBus = createKafkaEventBus({
   brokers: config.kafkaBrokers,
   clientId: `chat-${config.instanceId}`,
+  kafka: await kafkaClientSecurity(config.kafkaSecurity),
+  createTopics: config.kafkaSecurity.createTopics,
   logger,
   registry: metrics.registry,
 });

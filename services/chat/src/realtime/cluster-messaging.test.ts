@@ -66,6 +66,12 @@ describe('two chat processes', () => {
     await settle(200);
     expect(a.events.all('message')).toEqual([toAlice.message]);
     expect(b.events.all('message')).toEqual([toBob.message]);
+
+    // Each process timed its one delivery (the fan-out latency the chart's alert watches).
+    for (const process of [first(), second()]) {
+      const metrics = await (await fetch(`${process.url}/metrics`)).text();
+      expect(metrics).toMatch(/^chat_message_fanout_seconds_count{service="chat"} 1$/m);
+    }
   });
 
   test('when a send is retried with the same clientMsgId, then it is acked again but not re-broadcast', async () => {

@@ -140,6 +140,16 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     }),
   );
 
+  // Every delivery of a room message, whichever process stored it (the Redis adapter hands remote
+  // broadcasts to the same per-socket outgoing listeners): the fan-out latency users feel.
+  const observeFanout = (event: string, ...args: unknown[]): void => {
+    if (event !== 'message') return;
+    const createdAt = (args[0] as { createdAt?: unknown } | undefined)?.createdAt;
+    if (typeof createdAt !== 'string') return;
+    const elapsedMs = Date.now() - Date.parse(createdAt);
+    if (elapsedMs >= 0) metrics.fanout.observe(elapsedMs / 1000);
+  };
+
   io.on('connection', (socket) => {
     const { user } = socket.data;
     // A revocation may have arrived while the token was being verified.
@@ -154,6 +164,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       closedBy = 'token expired';
     });
     registerHandlers(socket, handlers, { logger, metrics });
+    socket.onAnyOutgoing(observeFanout);
     socket.on('disconnect', (reason) => {
       presence.socketDisconnected(socket.id, user.userId);
       metrics.disconnects.inc({ reason: closedBy ?? reason });

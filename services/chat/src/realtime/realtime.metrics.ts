@@ -13,6 +13,8 @@ export interface RealtimeMetrics {
   messagesDelivered: Counter;
   /** From receiving an event to acknowledging it; send_message's is the send→ack latency. */
   ackDuration: Histogram<'event' | 'result'>;
+  /** From a message's commit to its write to a recipient socket on this process, per delivery. */
+  fanout: Histogram;
   presenceOnlineUsers: Gauge;
   presenceInstances: Gauge;
   sessionsRevoked: Counter;
@@ -59,6 +61,12 @@ export function createRealtimeMetrics(
       name: 'chat_socket_ack_duration_seconds',
       help: 'Time from a client event to its acknowledgement, by event and result (ok or error code)',
       labelNames: ['event', 'result'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    fanout: new Histogram({
+      name: 'chat_message_fanout_seconds',
+      help: 'Time from a message being stored (its createdAt, on the storing process) to being written to a recipient socket on this process, once per delivery; across processes it includes their clock difference',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),

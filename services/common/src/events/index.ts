@@ -36,3 +36,11 @@ export {
   type KafkaEventBusOptions,
 } from './kafka-event-bus.js';
 export type { KafkaLogLevel } from './kafka-logging.js';
+export {
+  checkKafkaSecurityEnv,
+  kafkaClientSecurity,
+  kafkaSecurityEnvShape,
+  toKafkaSecurityConfig,
+  type KafkaSecurityConfig,
+  type KafkaSecurityEnv,
+} from './kafka-security.js';
