@@ -56,9 +56,26 @@ e2e: build ## Browser end-to-end tests: Debian chromium (installed if missing) a
 	  --json --outputFile=../.infra/jest-e2e.json) || status=$$?; \
 	  node scripts/test-summary.mjs .infra/jest-e2e.json && exit $$status
 
-test: install infra-up k8s-tools lint typecheck unit e2e ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests
+test: install infra-up k8s-tools lint typecheck unit e2e k6-smoke ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests, k6 smoke
 	@echo "[make] all phases"; node scripts/test-summary.mjs $(REPORTS) .infra/jest-e2e.json
 
 clean: ## Remove build output (not data)
 	rm -rf services/*/dist
 
+# ── load testing (k6/, scripts/cluster, scripts/k6; docs/load-testing.md) ─────────────────────
+.PHONY: cluster-up cluster-down cluster-status k6-tools k6-smoke
+
+cluster-up: install ## Local cluster on 127.0.0.1: auth, 2 chat, archive behind nginx (starts servers, builds)
+	@scripts/cluster/up.sh
+
+cluster-down: ## Stop the local cluster (the servers of infra-up keep running)
+	@scripts/cluster/down.sh
+
+cluster-status: ## Show the local cluster's processes, ports and BASE_URL
+	@scripts/cluster/status.sh
+
+k6-tools: ## Build k6 (go install, pinned version) into ~/.cache/falablau/bin
+	@scripts/k6/install.sh
+
+k6-smoke: install ## Every k6 scenario, smoke profile, against a fresh local cluster (about a minute)
+	@scripts/k6/smoke.sh
