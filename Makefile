@@ -56,7 +56,7 @@ e2e: build ## Browser end-to-end tests: Debian chromium (installed if missing) a
 	  --json --outputFile=../.infra/jest-e2e.json) || status=$$?; \
 	  node scripts/test-summary.mjs .infra/jest-e2e.json && exit $$status
 
-test: install infra-up k8s-tools lint typecheck unit e2e k6-smoke ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests, k6 smoke
+test: install infra-up k8s-tools lint typecheck unit security-api e2e k6-smoke test-faults-short ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests, k6 smoke, short fault run
 	@echo "[make] all phases"; node scripts/test-summary.mjs $(REPORTS) .infra/jest-e2e.json
 
 clean: ## Remove build output (not data)
@@ -79,3 +79,31 @@ k6-tools: ## Build k6 (go install, pinned version) into ~/.cache/falablau/bin
 
 k6-smoke: install ## Every k6 scenario, smoke profile, against a fresh local cluster (about a minute)
 	@scripts/k6/smoke.sh
+
+# ── reliability: the fault runner (faults/, docs/reliability.md) ────────────────────────────────
+.PHONY: test-faults test-faults-short
+
+FAULTS_BUILD := $(NPM) run build --silent -w @falablau/common -w @falablau/faults
+
+test-faults: install infra-up ## Faults under load on a fresh local cluster (Kafka, Redis, Postgres restarts; SIGKILL/SIGSTOP): 0 lost, ≈ 2.5 min
+	@echo "[make] test-faults: build"; $(FAULTS_BUILD)
+	@node faults/dist/main.js
+
+test-faults-short: install infra-up ## The same faults, smaller load and shorter pauses (≈ 1.5 min; part of make test)
+	@echo "[make] test-faults-short: build"; $(FAULTS_BUILD)
+	@node faults/dist/main.js --short
+
+# ── security (scripts/security; docs/security.md) ──────────────────────────────────────────────
+.PHONY: security-api
+
+security-api: build ## schemathesis (PyPI) against auth's, chat's and archive's /openapi.json, real processes, valid tokens
+	@scripts/security/schemathesis.sh
+
+# ── benchmark: P1–P7 on the local cluster (bench/, scripts/bench; docs/performance.md) ──────────
+.PHONY: bench bench-smoke
+
+bench: install ## P1–P7 on a fresh local cluster, generator CPU apart (≈ 15 min): writes docs/performance.{md,json}
+	@scripts/bench/bench.sh
+
+bench-smoke: install ## Reduced P2 over both chat processes (≤ 60 s); last line: deliveries/s, p50, p99, lost; fails on loss
+	@scripts/bench/smoke.sh

@@ -10,6 +10,9 @@
 #   .infra/cluster/cluster.env      BASE_URL, each process's URL and PID (for k6 and people)
 #   .infra/cluster/run/<proc>.pid   the processes' pids
 #   .infra/cluster/state/<proc>.port   the ports chosen last time (reused while free)
+#   .infra/cluster/state/<proc>.cmd    how up.sh started it: directory, then the exact command with
+#                                      its clean environment (NUL-separated, mode 600: it holds the
+#                                      service secret), so ctl.sh can start it again the same way
 #   .infra/cluster/logs/<proc>.log  their output
 #   .infra/cluster/keys/            auth-service's development signing key (KEYS_DIR)
 #   .infra/cluster/nginx/           nginx's prefix: conf, pid, temp dirs
@@ -62,8 +65,12 @@ cluster_init() {
 }
 
 # up/down/status serialise on one lock: two `up`s at once would race for ports and pids.
+# A caller that holds the lock for a whole session (the fault runner holds it from its cluster
+# start to its end, so nobody stops the cluster under it) runs these scripts with
+# CLUSTER_LOCK_HELD=1: taking the lock again would wait for itself.
 cluster_lock() {
   cluster_init
+  [[ -n ${CLUSTER_LOCK_HELD:-} ]] && return 0
   exec 7>"$CLUSTER_DIR/.lock"
   if ! flock -n 7; then
     log "another scripts/cluster run holds ${CLUSTER_DIR#"$REPO_ROOT"/}/.lock; waiting (at most 5 min)…"
@@ -72,6 +79,7 @@ cluster_lock() {
 }
 
 proc_pidfile() { echo "$CLUSTER_RUN/$1.pid"; }
+proc_cmdfile() { echo "$CLUSTER_STATE/$1.cmd"; }
 proc_logfile() { echo "$CLUSTER_LOGS/$1.log"; }
 proc_pid() { read_pid "$(proc_pidfile "$1")" "${CLUSTER_CMD_PATTERN[$1]}"; }
 proc_port() { cat "$CLUSTER_STATE/$1.port" 2>/dev/null || true; }
@@ -96,6 +104,46 @@ pick_port() {
 
 http_ok() { curl -fsS -o /dev/null --max-time 3 "$1"; }
 
+# proc_save_cmd PROC DIR CMD...: remembers how PROC is started (run in DIR), for proc_spawn.
+proc_save_cmd() {
+  local proc=$1 file
+  shift
+  file=$(proc_cmdfile "$proc")
+  (umask 077 && printf '%s\0' "$@" >"$file.tmp") && mv -f "$file.tmp" "$file"
+}
+
+# proc_spawn PROC: starts PROC detached exactly as last saved by proc_save_cmd (directory, clean
+# environment, arguments), its output appended to its log, its pid in its pid file.
+proc_spawn() {
+  local proc=$1 file dir
+  local -a cmd
+  file=$(proc_cmdfile "$proc")
+  [[ -s $file ]] || die "$proc: no saved command in ${file#"$REPO_ROOT"/} (start the cluster with scripts/cluster/up.sh)"
+  mapfile -d '' -t cmd <"$file"
+  ((${#cmd[@]} >= 2)) || die "$proc: ${file#"$REPO_ROOT"/} is malformed (run scripts/cluster/up.sh again)"
+  dir=${cmd[0]}
+  # 7>&-: the daemon must not inherit (and so hold) the cluster lock.
+  (cd "$dir" && spawn "$(proc_pidfile "$proc")" "$(proc_logfile "$proc")" "${cmd[@]:1}" 7>&-)
+}
+
+# proc_paused PID: the process is stopped by a signal (SIGSTOP), state T in /proc/<pid>/stat.
+proc_paused() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} == T ]]
+}
+
+# cluster_env_set_pid PROC PID: updates PROC's <PROC>_PID line in cluster.env (after ctl.sh start).
+cluster_env_set_pid() {
+  local var tmp
+  [[ -f $CLUSTER_ENV ]] || return 0
+  var=$(echo "$1" | tr 'a-z-' 'A-Z_')_PID
+  tmp=$(mktemp "$CLUSTER_ENV.XXXXXX")
+  sed "s/^${var}=.*/${var}=$2/" "$CLUSTER_ENV" >"$tmp"
+  mv -f "$tmp" "$CLUSTER_ENV"
+}
+
 # The readiness URL of a process (nginx: a request routed through it to auth-service).
 proc_ready_url() {
   local port
@@ -119,7 +167,9 @@ proc_status_line() {
   local proc=$1 pid port state=down rc=1
   pid=$(proc_pid "$proc")
   port=$(proc_port "$proc")
-  if [[ -n $pid ]]; then
+  if [[ -n $pid ]] && proc_paused "$pid"; then
+    state="paused (SIGSTOP: scripts/cluster/ctl.sh $proc cont)"
+  elif [[ -n $pid ]]; then
     state="running, not ready"
     if http_ok "$(proc_ready_url "$proc")"; then
       state=up
@@ -140,6 +190,8 @@ cluster_stop_all() {
     pid=$(proc_pid "$p")
     [[ -n $pid ]] || continue
     kill -TERM "$pid" 2>/dev/null || true
+    # A process paused by ctl.sh stop would not act on SIGTERM until continued.
+    kill -CONT "$pid" 2>/dev/null || true
     pids[$p]=$pid
   done
   for ((i = 0; i < timeout * 5; i++)); do

@@ -10,6 +10,8 @@
 # Writes .infra/cluster/cluster.env (BASE_URL=http://127.0.0.1:<nginx port>, each process's URL
 # and PID). Stop it with scripts/cluster/down.sh.
 #
+# Each process's command (clean environment included) is saved in .infra/cluster/state/<proc>.cmd:
+# scripts/cluster/ctl.sh kills, pauses and starts one process again exactly the same way.
 # Environment: CLUSTER_LOG_LEVEL (default warn: request logs would cost the services CPU under
 # load), and CLUSTER_ENV_<AUTH|CHAT|ARCHIVE>_<VAR>=value to pass VAR=value to those processes
 # (e.g. CLUSTER_ENV_CHAT_DATABASE_POOL_SIZE=20).            Usage: scripts/cluster/up.sh
@@ -19,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case ${1:-} in
   '') ;;
   -h | --help)
-    sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
     exit 0
     ;;
   *) die "unknown argument '$1' (usage: scripts/cluster/up.sh)" ;;
@@ -160,10 +162,11 @@ start_service() {
   mv -f "$logfile" "$logfile.1" 2>/dev/null || true
   local -a extra
   mapfile -t extra < <(overrides "$prefix")
-  # 7>&-: the daemon must not inherit (and so hold) the cluster lock.
-  (cd "$REPO_ROOT" && spawn "$(proc_pidfile "$proc")" "$logfile" \
+  # Saved, so scripts/cluster/ctl.sh can start this process again exactly like this.
+  proc_save_cmd "$proc" "$REPO_ROOT" \
     env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL="$LOG_LEVEL" HOST=127.0.0.1 TRUST_PROXY=true \
-    KAFKA_BOOTSTRAP_SERVERS="$KAFKA" "$@" "${extra[@]}" "$NODE" "$dir/dist/main.js" 7>&-)
+    KAFKA_BOOTSTRAP_SERVERS="$KAFKA" "$@" "${extra[@]}" "$NODE" "$dir/dist/main.js"
+  proc_spawn "$proc"
 }
 
 OAUTH_CLIENTS=$(printf '{"chat-service":{"secret":"%s","scopes":["archive:read","archive:write"]}}' "$SERVICE_SECRET")
@@ -174,15 +177,15 @@ start_service archive services/archive ARCHIVE PORT="${PORT[archive]}" MONGO_URI
   AUTH_SERVICE_URL="$AUTH_URL" INGEST_GROUP_ID="$INGEST_GROUP" INGEST_START=latest \
   INSTANCE_ID=cluster-archive
 for chat in chat-a chat-b; do
-  # Socket rate limits far above any profile's per-user rate: k6 drives each user harder than a
-  # person would. The mover runs every 2 s so history aged by scripts/k6/age-history.sh moves
+  # Socket and room-creation rate limits far above any profile's per-user rate: k6 drives each
+  # user harder than a person would (load profiles create 50-200 rooms per owner). The mover runs every 2 s so history aged by scripts/k6/age-history.sh moves
   # promptly (each run is one advisory lock and an indexed select when nothing is due).
   start_service "$chat" services/chat CHAT PORT="${PORT[$chat]}" DATABASE_URL="$CLUSTER_PG_URL" \
     REDIS_URL="$REDIS_URL" AUTH_SERVICE_URL="$AUTH_URL" ARCHIVE_SERVICE_URL="$ARCHIVE_URL" \
     SERVICE_CLIENT_ID=chat-service SERVICE_CLIENT_SECRET="$SERVICE_SECRET" \
     INSTANCE_ID="cluster-$chat" SOCKET_REDIS_KEY_PREFIX=falablau-cluster \
     SOCKET_RATE_LIMIT_MESSAGES=100000/1s SOCKET_RATE_LIMIT_TYPING=100000/1s \
-    SOCKET_RATE_LIMIT_JOINS=100000/1s ARCHIVE_MOVE_INTERVAL=2s
+    SOCKET_RATE_LIMIT_JOINS=100000/1s ROOM_CREATE_RATE_LIMIT=100000/1s ARCHIVE_MOVE_INTERVAL=2s
 done
 log "starting auth :${PORT[auth]}, archive :${PORT[archive]}, chat-a :${PORT[chat-a]}, chat-b :${PORT[chat-b]} (logs in ${CLUSTER_LOGS#"$REPO_ROOT"/})"
 
@@ -277,9 +280,11 @@ for p in auth archive chat-a chat-b; do
   wait_until "$READY_TIMEOUT" "$(proc_pid "$p")" http_ok "$(proc_ready_url "$p")" ||
     die "$p: not ready on $(proc_ready_url "$p") within ${READY_TIMEOUT}s (or it exited)" "$(proc_logfile "$p")"
 done
-(cd "$NGINX_PREFIX" && spawn "$(proc_pidfile nginx)" "$(proc_logfile nginx)" \
+mv -f "$(proc_logfile nginx)" "$(proc_logfile nginx).1" 2>/dev/null || true
+proc_save_cmd nginx "$NGINX_PREFIX" \
   "$NGINX" -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/conf/nginx.conf" -e "$CLUSTER_LOGS/nginx-error.log" \
-  -g 'daemon off;' 7>&-)
+  -g 'daemon off;'
+proc_spawn nginx
 for path in /api/auth/ready /api/archive/ready /api/chat/ready /api/chat/ready; do
   wait_until 20 "$(proc_pid nginx)" http_ok "$BASE_URL$path" ||
     die "nginx: $BASE_URL$path does not answer" "$CLUSTER_LOGS/nginx-error.log"

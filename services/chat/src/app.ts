@@ -28,6 +28,11 @@ import { countBacklog } from './outbox/outbox-batch.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox/outbox-relay.js';
 import { createOutboxMetrics } from './outbox/outbox.metrics.js';
 import type { RealtimeConfig } from './realtime/realtime.config.js';
+import {
+  createRoomCreationLimiter,
+  DEFAULT_ROOM_CREATE_RATE_LIMIT,
+  roomsEnvShape,
+} from './rooms/room-creation-limit.js';
 import { createRoomService, type RoomService } from './rooms/room.service.js';
 import { registerChatRoutes } from './routes/index.js';
 
@@ -177,7 +182,14 @@ export async function createApp(deps: ChatAppDeps): Promise<ChatApp> {
     config: config.realtime,
   });
 
-  registerChatRoutes(http, { rooms, messages, verifier, presence: realtime });
+  const roomCreation = createRoomCreationLimiter({
+    limit:
+      config.roomCreateRateLimit ??
+      roomsEnvShape.ROOM_CREATE_RATE_LIMIT.parse(DEFAULT_ROOM_CREATE_RATE_LIMIT),
+    redis: deps.redis?.pub,
+    keyPrefix: config.realtime.redisKeyPrefix,
+  });
+  registerChatRoutes(http, { rooms, messages, verifier, presence: realtime, roomCreation });
   // Fastify has already stopped routing new requests (503) when preClose runs; sockets go next,
   // before the server waits for its remaining connections, which open sockets would hold.
   http.addHook('preClose', async () => {

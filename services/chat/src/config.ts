@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { archiveEnvShape, checkArchiveEnv, toArchiveConfig } from './archive/archive.config.js';
 import { realtimeEnvShape, toRealtimeConfig } from './realtime/realtime.config.js';
+import { roomsEnvShape } from './rooms/room-creation-limit.js';
 
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
 
@@ -45,6 +46,8 @@ export const chatEnvSchema = z
     TRUST_PROXY: envSchemas.boolean(false),
     /** Membership answers are cached this long per process (join/leave here invalidate at once). */
     MEMBERSHIP_CACHE_TTL: envSchemas.duration('5s'),
+    /** Room creations per user (rooms/room-creation-limit.ts). */
+    ...roomsEnvShape,
 
     // ── outbox relay (src/outbox) ─────────────────────────────────────────────────────────────
     /** Unpublished messages claimed and published to Kafka per batch. */
@@ -86,6 +89,7 @@ export const chatEnvSchema = z
     instanceId: env.INSTANCE_ID,
     trustProxy: env.TRUST_PROXY,
     membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL,
+    roomCreateRateLimit: env.ROOM_CREATE_RATE_LIMIT,
     outbox: {
       batchSize: env.OUTBOX_BATCH_SIZE,
       intervalMs: env.OUTBOX_INTERVAL,
@@ -103,7 +107,8 @@ export type ChatAppConfig = Pick<
   ChatConfig,
   'corsOrigins' | 'instanceId' | 'trustProxy' | 'membershipCacheTtlMs' | 'outbox' | 'realtime'
 > &
-  Partial<Pick<ChatConfig, 'archive'>>;
+  // Absent (tests building a config by hand): ROOM_CREATE_RATE_LIMIT's default.
+  Partial<Pick<ChatConfig, 'archive' | 'roomCreateRateLimit'>>;
 
 /** The Postgres schema chat-service owns. */
 export const CHAT_DB_SCHEMA = 'chat';

@@ -34,6 +34,12 @@ const eventBus = createKafkaEventBus({
   createTopics: config.kafkaSecurity.createTopics,
   logger,
   registry: metrics.registry,
+  // This process's consumers (presence, revocation) are alone in groups of their own. After a
+  // broker restart kafkajs rejoins as a NEW member, and the broker holds the join until the old
+  // member's session expires: with the default 30 s, revocations and presence stalled for 30 s
+  // (found by make test-faults, kafka-restart). A short session costs nothing for a one-member
+  // group (the broker's minimum is 6 s); a long pause merely makes it rejoin.
+  consumer: { sessionTimeout: 6_000, heartbeatInterval: 1_000 },
 });
 const verifier = createAccessTokenVerifier({
   jwksUrl: config.jwt.jwksUrl,

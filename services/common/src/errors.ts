@@ -55,7 +55,14 @@ export const errors = {
       headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
       details: { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) },
     }),
-  unavailable: (message: string) => new AppError(503, 'UNAVAILABLE', message),
+  /** A dependency (or the service itself) cannot serve this now: retry after a short wait. */
+  unavailable: (message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) => {
+    const seconds = Math.max(1, Math.ceil(options.retryAfterSeconds ?? 2));
+    return new AppError(503, 'UNAVAILABLE', message, {
+      headers: { 'retry-after': String(seconds) },
+      cause: options.cause,
+    });
+  },
 } as const;
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

@@ -1,5 +1,10 @@
 export { ConfigError, envSchemas, parseConfig, type Env } from './config.js';
 export { AppError, errors, isAppError, type AppErrorOptions, type ErrorBody } from './errors.js';
+export {
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  dependencyUnavailable,
+  isDependencyUnavailable,
+} from './dependency-errors.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetrics, type Metrics, type MetricsOptions } from './metrics.js';
 export { runService, type ServiceRunner } from './lifecycle.js';

@@ -37,7 +37,12 @@ export function registerMessageRoutes(app: HttpApp, { writer, verifier }: Messag
           '`conflicts` and not stored. Everything else is stored when this answers 200.',
         security: bearerSecurity,
         body: archiveBatchBodySchema,
-        response: { 200: archiveBatchResultSchema, ...errorResponses, 413: errorBodySchema },
+        response: {
+          200: archiveBatchResultSchema,
+          ...errorResponses,
+          413: errorBodySchema,
+          415: errorBodySchema.describe('The body is not application/json'),
+        },
       },
     },
     async (request) => {

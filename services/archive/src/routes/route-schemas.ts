@@ -3,7 +3,7 @@
 // `start[$ne]`) or any unknown name is a 400, and every value is parsed into a number, a date,
 // a UUID or a decoded cursor before a handler sees it. Nothing reaches the store as text it could
 // read as an operator or a pattern.
-import { chatMessageSchema, roomIdSchema } from '@falablau/common/contracts';
+import { chatMessageSchema, roomIdSchema, WITHOUT_NUL } from '@falablau/common/contracts';
 import { z } from 'zod';
 import { decodeRoomCursor, decodeUserCursor, MAX_CURSOR_LENGTH } from '../store/history-cursor.js';
 
@@ -93,9 +93,14 @@ interface PagingFields {
   cursor?: unknown;
 }
 
-/** Rules across fields: a non-empty period, and one way of paging at a time. */
+/**
+ * Rules across fields: a non-empty period, and one way of paging at a time. Zod runs this even
+ * when a field already failed, with that field's raw text in place of its parsed value (start
+ * and end both malformed were a 500 — found by schemathesis): compare only parsed dates.
+ */
 function checkPaging(query: PagingFields, ctx: z.RefinementCtx, seqCursor = false): void {
-  if (query.start && query.end && query.start.getTime() >= query.end.getTime()) {
+  const { start, end } = query as { start?: unknown; end?: unknown };
+  if (start instanceof Date && end instanceof Date && start.getTime() >= end.getTime()) {
     ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' });
   }
   if (query.page !== undefined && (query.cursor !== undefined || seqCursor)) {
@@ -155,9 +160,11 @@ export const historyPageSchema = z.object({
 export const archiveMessageSchema = z.strictObject({
   ...chatMessageSchema.shape,
   seq: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
-  userId: z.string().min(1).max(128),
-  username: z.string().min(1).max(128),
-  text: z.string().max(MAX_TEXT_LENGTH),
+  // No NUL: chat-service never sends one (its contract refuses them), and the standalone
+  // mode's Postgres store (JSONB) cannot hold one.
+  userId: z.string().min(1).max(128).regex(WITHOUT_NUL),
+  username: z.string().min(1).max(128).regex(WITHOUT_NUL),
+  text: z.string().max(MAX_TEXT_LENGTH).regex(WITHOUT_NUL),
 });
 
 export const archiveBatchBodySchema = z.strictObject({

@@ -1,6 +1,11 @@
 import { credentialsSchema } from '../users/user.schemas.js';
 import type { RouteContext } from './route-context.js';
-import { errorResponseSchema, toTokenResponse, tokenResponseSchema } from './schemas.js';
+import {
+  bodyErrorResponses,
+  errorResponseSchema,
+  toTokenResponse,
+  tokenResponseSchema,
+} from './schemas.js';
 
 export function loginRoute({ app, accounts, sessions, clock, ipRateLimit }: RouteContext): void {
   app.post(
@@ -17,7 +22,9 @@ export function loginRoute({ app, accounts, sessions, clock, ipRateLimit }: Rout
           200: tokenResponseSchema,
           400: errorResponseSchema,
           401: errorResponseSchema,
+          ...bodyErrorResponses,
           429: errorResponseSchema,
+          503: errorResponseSchema.describe('Too many password hashes queued: retry shortly'),
         },
       },
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bearerToken, errors } from '@falablau/common';
 import type { RouteContext } from './route-context.js';
-import { errorResponseSchema, refreshTokenSchema } from './schemas.js';
+import { bodyErrorResponses, errorResponseSchema, refreshTokenSchema } from './schemas.js';
 
 export function logoutRoute({ app, sessions, verifier }: RouteContext): void {
   app.post(
@@ -14,7 +14,12 @@ export function logoutRoute({ app, sessions, verifier }: RouteContext): void {
           'Identify the session with `Authorization: Bearer <access token>` or with `{ "refreshToken": "…" }` (works after the access token expired). Revokes the session and publishes session.revoked on auth.sessions.v1. Idempotent.',
         // No body at all reaches the validator as null.
         body: z.strictObject({ refreshToken: refreshTokenSchema.optional() }).nullish(),
-        response: { 204: z.null(), 400: errorResponseSchema, 401: errorResponseSchema },
+        response: {
+          204: z.null(),
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          ...bodyErrorResponses,
+        },
       },
     },
     async (request, reply) => {

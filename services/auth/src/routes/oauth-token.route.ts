@@ -126,6 +126,8 @@ export function oauthTokenRoute(
           }),
           400: oauthErrorSchema,
           401: oauthErrorSchema,
+          413: oauthErrorSchema.describe('The body is over the limit (4 KiB form, 16 KiB JSON)'),
+          415: oauthErrorSchema.describe('The body is neither a form nor JSON'),
           429: oauthErrorSchema,
         },
       },

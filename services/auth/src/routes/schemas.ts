@@ -33,5 +33,14 @@ export function toTokenResponse(pair: TokenPair, now: Date): TokenResponse {
   };
 }
 
+/**
+ * What the HTTP shell answers for any JSON body before a handler runs: bodies over the limit
+ * (16 KiB) and bodies that are not JSON. Documented on every route that takes a body.
+ */
+export const bodyErrorResponses = {
+  413: errorResponseSchema.describe('The body is over 16 KiB'),
+  415: errorResponseSchema.describe('The body is not application/json'),
+} as const;
+
 /** Opaque refresh tokens are 43 characters; the bound keeps junk input cheap. */
 export const refreshTokenSchema = z.string().min(1).max(256);

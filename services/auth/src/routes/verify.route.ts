@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from '@falablau/common';
 import type { RouteContext } from './route-context.js';
-import { errorResponseSchema } from './schemas.js';
+import { bodyErrorResponses, errorResponseSchema } from './schemas.js';
 
 export function verifyRoute({ app, verifier, sessions }: RouteContext): void {
   app.post(
@@ -24,6 +24,7 @@ export function verifyRoute({ app, verifier, sessions }: RouteContext): void {
           }),
           400: errorResponseSchema,
           401: errorResponseSchema,
+          ...bodyErrorResponses,
         },
       },
     },

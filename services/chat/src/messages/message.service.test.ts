@@ -141,6 +141,19 @@ describe('MessageService.send', () => {
     });
   });
 
+  test('when a member who left retries a message stored before, then the stored message comes back', async () => {
+    const owner = member('owner');
+    const room = await newRoom(owner);
+    const original = await send(room.id, owner, 'sent before leaving', 'before-leaving');
+    await rooms.leave(room.id, owner.userId);
+
+    await expect(send(room.id, owner, 'sent before leaving', 'before-leaving')).resolves.toEqual({
+      message: original.message,
+      duplicate: true,
+    });
+    expect((await rooms.get(room.id)).lastSeq).toBe(1);
+  });
+
   test('when a member has left, then their next send is refused even though the cache said member', async () => {
     const owner = member('owner');
     const room = await newRoom(owner);

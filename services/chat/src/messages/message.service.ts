@@ -10,6 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ChatMessage } from '@falablau/common/contracts';
 import type { ArchivedHistory } from '../archive/archived-history.js';
+import { isPgViolation, PG_UNIQUE_VIOLATION } from '../db/pg-errors.js';
 import type { ChatDb, MessageRow } from '../db/schema.js';
 import { isRoomId, roomErrors } from '../rooms/room.errors.js';
 import { encodeHistoryCursor } from './history-cursor.js';
@@ -52,9 +53,6 @@ export interface MessageServiceOptions {
 
 /** The largest page `history` and `since` serve (join_room replays up to 1000). */
 export const MAX_PAGE = 1000;
-
-/** Thrown inside the send transaction to roll it back when a concurrent retry won the race. */
-class DuplicateDuringInsert extends Error {}
 
 const columns = ['id', 'room_id', 'seq', 'user_id', 'username', 'text', 'created_at'] as const;
 type StoredMessage = Pick<MessageRow, (typeof columns)[number]>;
@@ -108,67 +106,54 @@ export function createMessageService({
     return { message: toChatMessage(stored), duplicate: true };
   }
 
-  /** Assigns the next seq and inserts, in one transaction; undefined when not a member. */
+  /**
+   * Assigns the next seq and inserts the message in ONE statement: one round trip, its own
+   * transaction. The update's row lock orders concurrent senders of the room until commit (each
+   * sees the previous one's seq), and membership is checked in the same statement. A clientMsgId
+   * this user already used fails the insert on its unique index, which aborts the whole statement,
+   * seq increment included: a retry never takes a seq, so seqs stay gap-free. Undefined when the
+   * user is not a member of the room (or there is no such room).
+   */
   async function insert(input: SendMessageInput): Promise<StoredMessage | undefined> {
-    return db.transaction().execute(async (trx) => {
-      // The row lock taken here orders concurrent senders of the room until commit: each sees
-      // the previous one's seq, and a rollback gives the number back, so seqs have no gaps.
-      // Membership is checked in the same statement: authoritative, and no extra round trip.
-      const room = await trx
-        .updateTable('rooms')
-        .set({ last_seq: sql`last_seq + 1` })
-        .where('id', '=', input.roomId)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('room_members')
-              .select('room_members.user_id')
-              .where('room_members.room_id', '=', input.roomId)
-              .where('room_members.user_id', '=', input.userId),
-          ),
-        )
-        .returning('last_seq')
-        .executeTakeFirst();
-      if (!room) return undefined;
-      const row = await trx
-        .insertInto('messages')
-        .values({
-          room_id: input.roomId,
-          seq: room.last_seq,
-          user_id: input.userId,
-          username: input.username,
-          text: input.text,
-          client_msg_id: input.clientMsgId,
-          published_at: null,
-        })
-        // A concurrent retry with the same key: Postgres waits for it, then skips this insert.
-        .onConflict((oc) => oc.columns(['user_id', 'client_msg_id']).doNothing())
-        .returning(columns)
-        .executeTakeFirst();
-      if (!row) throw new DuplicateDuringInsert();
-      return row;
-    });
+    const { rows } = await sql<StoredMessage>`
+      with bumped as (
+        update rooms set last_seq = last_seq + 1
+        where id = ${input.roomId}::uuid
+          and exists (
+            select 1 from room_members
+            where room_members.room_id = ${input.roomId}::uuid
+              and room_members.user_id = ${input.userId}
+          )
+        returning last_seq
+      )
+      insert into messages (room_id, seq, user_id, username, text, client_msg_id, published_at)
+      select ${input.roomId}::uuid, last_seq, ${input.userId}, ${input.username}, ${input.text},
+        ${input.clientMsgId}, null
+      from bumped
+      returning ${sql.join(columns.map((c) => sql.ref(c)))}`.execute(db);
+    return rows[0];
   }
 
   return {
     async send(input) {
       if (!isRoomId(input.roomId)) throw roomErrors.notFound(input.roomId);
-      // Retries are checked before the transaction so that they never take (and burn) a seq.
-      const earlier = await findByClientMsgId(input.userId, input.clientMsgId);
-      if (earlier) return answerRetry(earlier, input);
-
       const stopTimer = metrics.storeDuration.startTimer();
       let stored: StoredMessage | undefined;
       try {
         stored = await insert(input);
       } catch (error) {
-        if (!(error instanceof DuplicateDuringInsert)) throw error;
-        // Rolled back, seq included; the concurrent retry committed the message.
-        const winner = await findByClientMsgId(input.userId, input.clientMsgId);
-        if (!winner) throw error;
-        return answerRetry(winner, input);
+        // This user's clientMsgId is taken: a retry (perhaps racing the original, which Postgres
+        // waited for). Nothing was stored and no seq used; answer with the stored message.
+        if (!isPgViolation(error, PG_UNIQUE_VIOLATION)) throw error;
+        const earlier = await findByClientMsgId(input.userId, input.clientMsgId);
+        if (!earlier) throw error;
+        return answerRetry(earlier, input);
       }
       if (!stored) {
+        // Not stored: not a member (any more), or no such room — unless this is the retry of a
+        // message stored before the user left, which is answered like any retry.
+        const earlier = await findByClientMsgId(input.userId, input.clientMsgId);
+        if (earlier) return answerRetry(earlier, input);
         await lastSeqOf(input.roomId); // 404 when there is no such room
         throw roomErrors.notAMember(input.roomId);
       }

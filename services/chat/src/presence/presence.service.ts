@@ -9,6 +9,7 @@ import {
   type Subscription,
 } from '@falablau/common';
 import { createLocalSessions } from './local-sessions.js';
+import { ownGroupId } from './own-group.js';
 import { createPresenceView, type PresenceChange } from './presence-view.js';
 import { createSessionAnnouncer } from './session-announcer.js';
 
@@ -115,7 +116,7 @@ export function createPresence(options: PresenceOptions): Presence {
     async start() {
       subscription = await eventBus.subscribe(chatSessionsTopic, {
         // Our own group and only new events: presence is live state, old events are stale.
-        groupId: `chat-presence-${instanceId}`,
+        groupId: ownGroupId('chat-presence', instanceId),
         fromBeginning: false,
         handleBatch: async (events) => {
           const changes: PresenceChange[] = [];

@@ -1,7 +1,7 @@
 // Acknowledgements: every client event is answered `{ok: true, ...}` or `{ok: false, error}`,
 // and only the codes of the contract reach clients. Anything unexpected is logged in full here
 // and answered INTERNAL, so a handler bug never leaks details or leaves a client waiting.
-import { isAppError, type Logger } from '@falablau/common';
+import { dependencyUnavailable, isAppError, type Logger } from '@falablau/common';
 import type { Ack, AckError, AckErrorCode } from '@falablau/common/contracts';
 import { z } from 'zod';
 
@@ -37,10 +37,12 @@ function codeForStatus(status: number): AckErrorCode | undefined {
   return undefined;
 }
 
-export function toAckError(error: unknown, logger: Logger, event: string): AckError {
-  if (error instanceof AckFailure) {
-    return { ok: false, error: { code: error.code, message: error.message } };
+export function toAckError(cause: unknown, logger: Logger, event: string): AckError {
+  if (cause instanceof AckFailure) {
+    return { ok: false, error: { code: cause.code, message: cause.message } };
   }
+  // Postgres, Kafka or Redis unreachable: the client retries (UNAVAILABLE), it is not a bug.
+  const error = dependencyUnavailable(cause) ?? cause;
   if (isAppError(error) && error.statusCode < 500) {
     const code = isAckCode(error.code) ? error.code : codeForStatus(error.statusCode);
     if (code) return { ok: false, error: { code, message: error.message } };

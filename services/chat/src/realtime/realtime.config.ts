@@ -25,7 +25,7 @@ export interface RealtimeConfig {
 }
 
 /** `20/10s`: 20 events per 10 seconds (whole seconds, as the limiter stores them). */
-const rateLimit = (fallback: string) =>
+export const rateLimit = (fallback: string) =>
   z
     .string()
     .default(fallback)

@@ -3,6 +3,7 @@
 // they would have expired anyway. Every process consumes in its own group, so each one closes
 // its own sockets; no process has to reach into another.
 import { authSessionsTopic, type EventBus, type Logger, type Subscription } from '@falablau/common';
+import { ownGroupId } from '../presence/own-group.js';
 import { createRevokedSessions } from './revoked-sessions.js';
 
 export interface RevocationListenerOptions {
@@ -35,7 +36,7 @@ export function createRevocationListener({
       subscription = await eventBus.subscribe(authSessionsTopic, {
         // From the latest offset: sessions revoked before this process started are not known
         // here (their sockets were on other processes, which closed them).
-        groupId: `chat-revocation-${instanceId}`,
+        groupId: ownGroupId('chat-revocation', instanceId),
         fromBeginning: false,
         handleBatch: async (events) => {
           for (const { data } of events) {

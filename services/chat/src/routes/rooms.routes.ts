@@ -7,6 +7,7 @@ import {
 } from '@falablau/common';
 import { createRoomBodySchema, roomIdSchema, roomSchema } from '@falablau/common/contracts';
 import { z } from 'zod';
+import type { RoomCreationLimiter } from '../rooms/room-creation-limit.js';
 import type { RoomService } from '../rooms/room.service.js';
 import { withOnlineCount, withOnlineCounts, type OnlineCounter } from './online-counter.js';
 import { authErrorResponses, bearerSecurity, errorBodySchema } from './route-schemas.js';
@@ -15,11 +16,16 @@ export interface RoomRoutesDeps {
   rooms: RoomService;
   verifier: AccessTokenVerifier;
   presence: OnlineCounter;
+  /** Per-user limit on POST /rooms (ROOM_CREATE_RATE_LIMIT). */
+  roomCreation: RoomCreationLimiter;
 }
 
 export const roomParamsSchema = z.strictObject({ id: roomIdSchema });
 
-export function registerRoomRoutes(app: HttpApp, { rooms, verifier, presence }: RoomRoutesDeps) {
+export function registerRoomRoutes(
+  app: HttpApp,
+  { rooms, verifier, presence, roomCreation }: RoomRoutesDeps,
+) {
   // onRequest, not preHandler: an anonymous caller is refused before its body is even read.
   const onRequest = requireUser(verifier);
 
@@ -48,19 +54,26 @@ export function registerRoomRoutes(app: HttpApp, { rooms, verifier, presence }: 
       schema: {
         tags: ['rooms'],
         summary: 'Create a public room; the creator becomes its first member',
-        description: 'Names are 1–64 characters after trimming and unique regardless of case.',
+        description:
+          'Names are 1–64 characters after trimming and unique regardless of case. At most ' +
+          'ROOM_CREATE_RATE_LIMIT (default 10 per minute) per user, then 429 with Retry-After.',
         security: bearerSecurity,
         body: createRoomBodySchema,
         response: {
           201: roomSchema,
           400: errorBodySchema,
           409: errorBodySchema,
+          413: errorBodySchema.describe('The body is over 16 KiB'),
+          415: errorBodySchema.describe('The body is not application/json'),
+          429: errorBodySchema.describe('Too many rooms created: see Retry-After'),
           ...authErrorResponses,
         },
       },
     },
     async (request, reply) => {
       const user = authenticatedUser(request);
+      // Valid requests only (the body was checked before this runs); a name taken counts too.
+      await roomCreation.consume(user.userId);
       const record = await rooms.create(
         { userId: user.userId, username: user.username },
         request.body,

@@ -32,8 +32,11 @@ export interface ChatCluster {
   processes: ChatProcess[];
   /** The `index`th process started (throws if there is none). */
   process(index: number): ChatProcess;
-  /** Starts one more process with the cluster's environment. */
-  startProcess(): Promise<ChatProcess>;
+  /**
+   * Starts one more process with the cluster's environment; `instanceId` reuses a name (a process
+   * started again under the same INSTANCE_ID, as a restarted pod is).
+   */
+  startProcess(options?: { instanceId?: string }): Promise<ChatProcess>;
   /** Runs SQL on the cluster's database (schema `chat`), e.g. to check what was stored. */
   query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
   /** Creates a room through the REST API as `owner` (who becomes its first member). */
@@ -95,9 +98,10 @@ export async function startChatCluster(options: ChatClusterOptions = {}): Promis
       ...options.env,
     };
     let started = 0;
-    const startProcess = async (): Promise<ChatProcess> => {
+    const startProcess = async (opts: { instanceId?: string } = {}): Promise<ChatProcess> => {
       started += 1;
-      const child = await startChatProcess({ instanceId: `${name}-${tag}-${started}`, env });
+      const instanceId = opts.instanceId ?? `${name}-${tag}-${started}`;
+      const child = await startChatProcess({ instanceId, env });
       processes.push(child);
       return child;
     };

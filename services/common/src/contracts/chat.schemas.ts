@@ -32,22 +32,37 @@ export const roomSchema = z.object({
 });
 export type Room = z.infer<typeof roomSchema>;
 
+/**
+ * Text that Postgres can store: its `text` type cannot hold U+0000 (the insert fails with
+ * "invalid byte sequence"), so NUL is refused at the edge with a 400 instead of a 500.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what it refuses
+export const WITHOUT_NUL = /^[^\u0000]*$/;
+const nulMessage = 'must not contain NUL (U+0000) characters';
+
 export const roomNameSchema = z
   .string()
   .trim()
   .min(1, 'Room name must not be empty')
-  .max(64, 'Room name must be at most 64 characters');
+  .max(64, 'Room name must be at most 64 characters')
+  .regex(WITHOUT_NUL, `Room name ${nulMessage}`);
 
 export const createRoomBodySchema = z.strictObject({
   name: roomNameSchema,
-  topic: z.string().trim().max(256, 'Topic must be at most 256 characters').optional(),
+  topic: z
+    .string()
+    .trim()
+    .max(256, 'Topic must be at most 256 characters')
+    .regex(WITHOUT_NUL, `Topic ${nulMessage}`)
+    .optional(),
 });
 
 export const messageTextSchema = z
   .string()
   .trim()
   .min(1, 'Message must not be empty')
-  .max(4000, 'Message must be at most 4000 characters');
+  .max(4000, 'Message must be at most 4000 characters')
+  .regex(WITHOUT_NUL, `Message ${nulMessage}`);
 
 /** Client-chosen idempotency key: a retry with the same key returns the same message. */
 export const clientMsgIdSchema = z

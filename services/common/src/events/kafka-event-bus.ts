@@ -66,13 +66,29 @@ export interface KafkaEventBusOptions {
    * Keep it under the broker's message.max.bytes. Default 512 KiB.
    */
   maxRequestBytes?: number;
-  /** Upper bound for subscribe() to join its group. Default 30 000 ms. */
+  /**
+   * Upper bound for subscribe() to join its group. Default: the consumer session timeout + 30 s
+   * (see subscribeDeadlineMs).
+   */
   subscribeTimeoutMs?: number;
   /** kafkajs log entries at or above this level reach the logger. Default 'warn'. */
   kafkaLogLevel?: KafkaLogLevel;
   consumer?: KafkaConsumerTuning;
   /** Further kafkajs client settings: ssl, sasl, connectionTimeout, requestTimeout, retry, socketFactory. */
   kafka?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator' | 'logLevel'>;
+}
+
+/**
+ * How long subscribe() may take to join its group. A replacement for a crashed member (SIGKILL,
+ * OOM) cannot join before the broker has expired the dead one, which takes up to the session
+ * timeout; with a fixed 30 s deadline a restarted archive-service was ready after 29.9 s, a hair
+ * from failing its start-up (found by make test-faults, archive-kill). So: the session timeout
+ * plus 30 s for the join itself.
+ */
+export function subscribeDeadlineMs(
+  options: Pick<KafkaEventBusOptions, 'subscribeTimeoutMs' | 'consumer'>,
+): number {
+  return options.subscribeTimeoutMs ?? (options.consumer?.sessionTimeout ?? 30_000) + 30_000;
 }
 
 class KafkaEventBus implements EventBus {
@@ -211,7 +227,7 @@ class KafkaEventBus implements EventBus {
     this.assertOpen();
     assertValidTopicName(topicName);
     if (!opts.groupId) throw new Error('subscribe: groupId must not be empty');
-    const subscribeTimeoutMs = this.options.subscribeTimeoutMs ?? 30_000;
+    const subscribeTimeoutMs = subscribeDeadlineMs(this.options);
     await withDeadline(subscribeTimeoutMs, `Creating topic ${topicName}`, async () => {
       await this.ensureTopic(topicName);
       // Dead letters must have somewhere to go before the first invalid message shows up.

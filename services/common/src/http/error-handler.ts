@@ -4,6 +4,7 @@ import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, dependencyUnavailable } from '../dependency-errors.js';
 import { AppError, errors } from '../errors.js';
 
 /** Maps Fastify's own errors (raised before our handlers run) onto AppErrors. */
@@ -34,6 +35,9 @@ function fromFastifyError(err: FastifyError): AppError | undefined {
 
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  // Postgres, Kafka, Redis or MongoDB unreachable: 503 with Retry-After, never a 500.
+  const unavailable = dependencyUnavailable(err);
+  if (unavailable) return unavailable;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => ({
       path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
@@ -58,8 +62,15 @@ export async function errorHandler(
 ): Promise<void> {
   const appError = toAppError(err);
   if (appError) {
-    if (appError.statusCode >= 500) request.log.error({ err }, appError.message);
-    await reply.code(appError.statusCode).headers(appError.headers).send(appError.toBody());
+    // A dependency outage is operational (warn); any other 5xx deserves attention (error).
+    if (appError.statusCode === 503) request.log.warn({ err }, appError.message);
+    else if (appError.statusCode >= 500) request.log.error({ err }, appError.message);
+    // Every 503 tells the client when to come back, whoever raised it.
+    const headers =
+      appError.statusCode === 503 && !('retry-after' in appError.headers)
+        ? { ...appError.headers, 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) }
+        : appError.headers;
+    await reply.code(appError.statusCode).headers(headers).send(appError.toBody());
     return;
   }
   request.log.error({ err }, 'unhandled error');

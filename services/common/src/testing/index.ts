@@ -6,3 +6,4 @@ export {
   type ServiceProcess,
   type StartServiceProcessOptions,
 } from './service-process.js';
+export * from './security/index.js';

@@ -1,0 +1,252 @@
+// P4: Kafka → archive. chat.messages.v1-shaped events (the outbox's envelopes) go to a topic of
+// their own (INGEST_TOPIC, as services/archive/scripts/measure-archive.ts does), and a second
+// archive-service process — the built service, the cluster's configuration, its own consumer
+// group — ingests them into the cluster's MongoDB database (so P6 then reads them through the
+// cluster's archive-service). The producer offers a fixed rate; the archive's own
+// archive_ingested_total, polled, gives the ingest rate and, matched against the producer's
+// acknowledged counts, the lag of every message (stats/ingest-lag.ts).
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { repoRoot, type ClusterInfo } from '../orchestrator/cluster.js';
+import { generatorGroup, sleep, withCpu, type Log } from '../orchestrator/context.js';
+import { ingestLag, steadyRate, type CountAt } from '../stats/ingest-lag.js';
+import type { LatencySummary } from '../stats/histogram.js';
+import type { CpuReport, ProcessGroup } from '../system/proc.js';
+import type { ProducerParams, ProducerResult } from '../worker/producer-worker.js';
+import { startOnce } from '../worker/one-shot.js';
+
+export interface IngestConfig {
+  rate: number;
+  durationMs: number;
+  rooms: number;
+  textBytes: number;
+  /** After the producer finished, the longest wait for the archive to store everything. */
+  maxDrainMs: number;
+  pollMs: number;
+}
+
+export interface IngestFigures {
+  topic: string;
+  offeredPerSec: number;
+  produced: number;
+  producedPerSec: number;
+  producerBehind: number;
+  ingested: number;
+  /** From the first stored message to the last (the consumer busy the whole time). */
+  ingestPerSec: number;
+  lag: LatencySummary;
+  unmatched: number;
+  complete: boolean;
+  drainMs: number;
+  pollMs: number;
+  roomIds: string[];
+  cpu: CpuReport;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** Σ of a Prometheus counter's series whose labels include all of `labels`. */
+export function counterValue(metrics: string, name: string, labels: string[]): number {
+  let sum = 0;
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!labels.every((l) => line.includes(l))) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
+}
+
+export async function scrape(url: string): Promise<string> {
+  const response = await fetch(new URL('/metrics', url), { signal: AbortSignal.timeout(5_000) });
+  return response.text();
+}
+
+export async function ingestedCount(archiveUrl: string): Promise<number> {
+  return counterValue(await scrape(archiveUrl), 'archive_ingested_total', [
+    'source="kafka"',
+    'result="inserted"',
+  ]);
+}
+
+function produce(cluster: ClusterInfo, params: Omit<ProducerParams, 'brokers'>, timeoutMs: number) {
+  return startOnce<ProducerResult>(
+    new URL('../worker/producer-worker.js', import.meta.url),
+    { ...params, brokers: cluster.kafka } satisfies ProducerParams,
+    timeoutMs,
+  );
+}
+
+export async function runIngest(
+  cfg: IngestConfig,
+  opts: { cluster: ClusterInfo; label: string; groups: ProcessGroup[]; log: Log },
+): Promise<IngestFigures> {
+  const { cluster, log } = opts;
+  const topic = `chat.messages.v1.bench-${opts.label}`;
+  const roomIds = Array.from({ length: cfg.rooms }, () => randomUUID());
+  const base = { topic, roomIds, maxInFlight: 16, textBytes: cfg.textBytes };
+
+  // A first small batch creates the topic (the archive subscribes to an existing one).
+  const warmCount = 1_000;
+  const warm = await produce(cluster, { ...base, rate: 2_000, durationMs: warmCount / 2 }, 60_000)
+    .result;
+  if (warm.count < warmCount) throw new Error(`P4: warm-up produced ${warm.count} of ${warmCount}`);
+
+  const port = await freePort();
+  const logDir = join(repoRoot, '.infra/bench');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = openSync(join(logDir, 'archive-ingest.log'), 'w');
+  const archiveUrl = `http://127.0.0.1:${port}`;
+  const archive = spawn(process.execPath, [join(repoRoot, 'services/archive/dist/main.js')], {
+    cwd: repoRoot,
+    stdio: ['ignore', logFile, logFile],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MONGO_URI: cluster.mongoUri,
+      KAFKA_BOOTSTRAP_SERVERS: cluster.kafka,
+      AUTH_SERVICE_URL: cluster.authUrl,
+      INGEST_TOPIC: topic,
+      INGEST_GROUP_ID: `bench-ingest-${opts.label}`,
+      INGEST_START: 'earliest',
+      INSTANCE_ID: `bench-ingest-${opts.label}`,
+    },
+  });
+  const archivePid = archive.pid ?? -1;
+  const stopArchive = () =>
+    new Promise<void>((resolve) => {
+      if (archive.exitCode !== null || archive.signalCode !== null) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => archive.kill('SIGKILL'), 20_000);
+      archive.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      archive.kill('SIGTERM');
+    });
+  try {
+    log(
+      `P4: archive-service ingest process on ${archiveUrl} (topic ${topic}; log .infra/bench/archive-ingest.log)`,
+    );
+    const readyBy = Date.now() + 120_000;
+    for (;;) {
+      if (archive.exitCode !== null)
+        throw new Error('P4: the ingest archive process exited (see its log)');
+      try {
+        const response = await fetch(new URL('/ready', archiveUrl), {
+          signal: AbortSignal.timeout(2_000),
+        });
+        if (response.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > readyBy)
+        throw new Error('P4: the ingest archive process is not ready after 120 s');
+      await sleep(250);
+    }
+    // Joined its group and caught up with the warm-up: the clock starts on a running consumer.
+    const warmBy = Date.now() + 120_000;
+    while ((await ingestedCount(archiveUrl)) < warmCount) {
+      if (Date.now() > warmBy)
+        throw new Error('P4: the warm-up batch was not ingested within 120 s');
+      await sleep(250);
+    }
+    log(`P4: consumer running; offering ${cfg.rate}/s for ${cfg.durationMs / 1_000} s`);
+
+    const ingestGroup: ProcessGroup = {
+      name: 'archive-ingest',
+      role: 'server',
+      pids: [archivePid],
+      tree: false,
+    };
+    let producerPid = -1;
+    const { value, cpu } = await withCpu(
+      () => [...opts.groups, ingestGroup, generatorGroup(producerPid > 0 ? [producerPid] : [])],
+      async () => {
+        const ingested: CountAt[] = [{ t: Date.now(), count: 0 }];
+        const producer = produce(
+          cluster,
+          { ...base, rate: cfg.rate, durationMs: cfg.durationMs },
+          cfg.durationMs + 120_000,
+        );
+        producerPid = producer.pid;
+        let producerDone: ProducerResult | undefined;
+        let producerError: Error | undefined;
+        void producer.result.then(
+          (r) => {
+            producerDone = r;
+          },
+          (e: unknown) => {
+            producerError = e instanceof Error ? e : new Error(String(e));
+          },
+        );
+        let doneAt: number | undefined;
+        let lastLog = Date.now();
+        for (;;) {
+          await sleep(cfg.pollMs);
+          const count = (await ingestedCount(archiveUrl)) - warmCount;
+          ingested.push({ t: Date.now(), count });
+          if (producerError) throw producerError;
+          if (producerDone && doneAt === undefined) doneAt = Date.now();
+          if (producerDone && count >= producerDone.count) break;
+          if (doneAt !== undefined && Date.now() - doneAt > cfg.maxDrainMs) break;
+          if (Date.now() - lastLog > 10_000) {
+            lastLog = Date.now();
+            log(`P4: ${count} stored so far`);
+          }
+        }
+        if (!producerDone) throw new Error('P4: producer did not finish');
+        return { producer: producerDone, ingested, drainMs: Date.now() - (doneAt ?? Date.now()) };
+      },
+    );
+    const { producer, ingested, drainMs } = value;
+    const last = ingested.at(-1)?.count ?? 0;
+    const { lag, unmatched } = ingestLag(producer.produced, ingested);
+    const rate = steadyRate(ingested);
+    const producedSpan = (producer.produced.at(-1)?.t ?? 0) - (producer.produced[0]?.t ?? 0);
+    const figures: IngestFigures = {
+      topic,
+      offeredPerSec: cfg.rate,
+      produced: producer.count,
+      producedPerSec: producedSpan > 0 ? (producer.count / producedSpan) * 1_000 : 0,
+      producerBehind: producer.behind,
+      ingested: last,
+      ingestPerSec: rate.rate,
+      lag: lag.summary(),
+      unmatched,
+      complete: last >= producer.count,
+      drainMs,
+      pollMs: cfg.pollMs,
+      roomIds,
+      cpu,
+    };
+    log(
+      `P4: produced ${producer.count} (${figures.producedPerSec.toFixed(0)}/s), stored ${last} at ${rate.rate.toFixed(0)}/s; ` +
+        `lag p50 ${figures.lag.p50 ?? 'n/a'} ms, p99 ${figures.lag.p99 ?? 'n/a'} ms` +
+        (figures.complete ? '' : ` (INCOMPLETE after ${cfg.maxDrainMs / 1_000} s of drain)`),
+    );
+    return figures;
+  } finally {
+    await stopArchive();
+  }
+}
