@@ -6,6 +6,8 @@
 //                                      is the verdict, exit 1 if anything was lost
 //   node bench/dist/main.js --check    the generator against the reference server only (no
 //                                      cluster): a self-test of framing, ledger and statistics
+//   --quick        every phase, small, in a few minutes (checks the benchmark, not the targets;
+//                  figures go to .infra/bench only)
 //   --only P2,P7   only these phases (figures go to .infra/bench, not to docs/)
 //   --no-docs      do not rewrite docs/performance.{md,json}
 import { randomBytes } from 'node:crypto';
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
   },
@@ -99,6 +102,21 @@ const fullConfig: FullConfig = {
   p6Hot: { maxRequests: 1_000, budgetMs: 20_000, pagesPerScroll: 5 },
   p6Archive: { maxRequests: 30, budgetMs: 60_000, pagesPerScroll: 1 },
   p1: { target: 50_000, steps: 5, processes: 3, connectConcurrency: 100 },
+};
+
+/** `--quick`: every phase, small (a few minutes): checks the whole benchmark, not the targets. */
+const quickConfig: FullConfig = {
+  ...fullConfig,
+  p2: { ...fullConfig.p2, rooms: 50, durationMs: 10_000, drainMs: 5_000, processes: 2 },
+  p2Ramp: { fractions: [0.5], durationMs: 5_000 },
+  p2ProfileMs: 3_000,
+  p5: { users: 8, rate: 20, aloneMs: 5_000 },
+  p3: { ...fullConfig.p3, sockets: 40, durationMs: 5_000 },
+  p3ProfileMs: 3_000,
+  p4: { ...fullConfig.p4, rate: 5_000, durationMs: 2_000, rooms: 100, maxDrainMs: 30_000 },
+  p6Hot: { maxRequests: 100, budgetMs: 5_000, pagesPerScroll: 5 },
+  p6Archive: { maxRequests: 5, budgetMs: 20_000, pagesPerScroll: 1 },
+  p1: { ...fullConfig.p1, target: 3_000, steps: 3 },
 };
 
 const smokeConfig: FanoutConfig = {
@@ -161,8 +179,12 @@ async function smoke(log: Log): Promise<number> {
   return run.counts.lost > 0 || problems.length > 0 ? 1 : 0;
 }
 
-async function full(log: Log, only: Set<string> | undefined, writeDocs: boolean): Promise<number> {
-  const cfg = fullConfig;
+async function full(
+  log: Log,
+  cfg: FullConfig,
+  only: Set<string> | undefined,
+  writeDocs: boolean,
+): Promise<number> {
   const t0 = performance.now();
   const cluster: ClusterInfo = readCluster();
   const signing = await clusterSigning(cluster, 7_200);
@@ -456,7 +478,8 @@ async function main(): Promise<number> {
   const only = args.only
     ? new Set(args.only.split(',').map((s) => s.trim().toUpperCase()))
     : undefined;
-  return full(log, only, !args['no-docs']);
+  if (args.quick) return full(log, quickConfig, only, false);
+  return full(log, fullConfig, only, !args['no-docs']);
 }
 
 main().then(

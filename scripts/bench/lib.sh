@@ -14,14 +14,16 @@ die() {
 
 # The local cluster is one per checkout (scripts/cluster restarts it with empty databases), and
 # the fault runner and the k6 smoke drive the same one: starting ours would pull the cluster from
-# under them. Refuse while one of them runs (BENCH_FORCE=1 to go ahead anyway).
+# under them. Refuse while one of them runs in this checkout (BENCH_FORCE=1 to go ahead anyway).
 bench_guard() {
   local pattern pids others=()
   for pattern in 'faults/dist/main\.js' 'scripts/k6/smoke\.sh' 'bench/dist/main\.js' 'scripts/bench/(bench|smoke)\.sh'; do
     pids=$(pgrep -f "$pattern" || true)
     for pid in $pids; do
-      # Not ourselves (the pgrep subshell is gone by now, its pid unreadable).
+      # Not ourselves (the pgrep subshell is gone by now, its pid unreadable), and only this
+      # checkout's (another clone has a cluster of its own).
       [[ $pid == "$$" ]] && continue
+      [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$REPO_ROOT"* ]] || continue
       if [[ -r /proc/$pid/cmdline ]]; then others+=("$pid: $(tr '\0' ' ' </proc/"$pid"/cmdline | cut -c1-100)"); fi
     done
   done

@@ -101,10 +101,16 @@ export async function runIngest(
   const roomIds = Array.from({ length: cfg.rooms }, () => randomUUID());
   const base = { topic, roomIds, maxInFlight: 16, textBytes: cfg.textBytes };
 
-  // A first small batch creates the topic (the archive subscribes to an existing one).
+  // A first small batch creates the topic (the archive subscribes to an existing one). Rooms of
+  // its own: the producer numbers each room's seqs from 1, and a second message at the same
+  // (room, seq) would be refused by the archive as a conflict.
   const warmCount = 1_000;
-  const warm = await produce(cluster, { ...base, rate: 2_000, durationMs: warmCount / 2 }, 60_000)
-    .result;
+  const warmRooms = Array.from({ length: 10 }, () => randomUUID());
+  const warm = await produce(
+    cluster,
+    { ...base, roomIds: warmRooms, rate: 2_000, durationMs: warmCount / 2 },
+    60_000,
+  ).result;
   if (warm.count < warmCount) throw new Error(`P4: warm-up produced ${warm.count} of ${warmCount}`);
 
   const port = await freePort();

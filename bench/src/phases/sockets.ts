@@ -35,6 +35,8 @@ export interface SocketStep {
 
 export interface SocketsFigures {
   target: number;
+  /** What the open-file limit allowed to aim at. */
+  aimed: number;
   reached: number;
   failed: number;
   errors: Record<string, number>;
@@ -51,6 +53,9 @@ export interface SocketsFigures {
   connectsPerSec: number;
   cpu: CpuReport;
 }
+
+/** Descriptors chat-a needs besides its sockets. */
+const FD_RESERVE = 300;
 
 function raiseNofile(pid: number, limit: number): boolean {
   try {
@@ -111,11 +116,18 @@ export async function runSockets(
   const wanted = Math.min(nrOpen, cfg.target + 20_000);
   const chatRaised = raiseNofile(opts.chatPid, wanted);
   const chatLimit = readNofile(opts.chatPid)?.soft ?? null;
+  // The count the limit allows: chat-a's other descriptors (Postgres pool, Redis, Kafka, its
+  // listening socket, files) stay below a few hundred.
+  const reachable = chatLimit === null ? cfg.target : Math.min(cfg.target, chatLimit - FD_RESERVE);
   log(
-    `P1: chat-a open-file limit ${chatLimit ?? '?'}${chatRaised ? ' (raised with prlimit)' : ' (could not raise it)'}`,
+    `P1: chat-a open-file limit ${chatLimit ?? '?'}` +
+      (chatRaised
+        ? ' (raised with prlimit)'
+        : ' (not raised: prlimit was refused, no CAP_SYS_RESOURCE)') +
+      (reachable < cfg.target ? `: aiming at ${reachable} sockets, not ${cfg.target}` : ''),
   );
 
-  const perProcess = Math.ceil(cfg.target / cfg.processes);
+  const perProcess = Math.ceil(reachable / cfg.processes);
   const processes = Array.from(
     { length: cfg.processes },
     (_, i) => new GeneratorProcess(i, () => undefined, { heapMb: 4_096 }),
@@ -208,6 +220,7 @@ export async function runSockets(
     const open = last?.sockets ?? 0;
     const figures: SocketsFigures = {
       target: cfg.target,
+      aimed: perProcess * cfg.processes,
       reached: open,
       failed,
       errors,

@@ -93,9 +93,12 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
         measured: `${f0(p.reached)} sockets; ${f2(p.rssPerSocketKb)} KB RSS each (slope ${f2(p.rssSlopeKb)} KB, JS heap ${f2(p.heapSlopeKb)} KB)`,
         met: p.reached >= 50_000 && perSocket <= 12,
         note:
-          p.reached < 50_000
-            ? `stopped at ${f0(p.reached)} (${f0(p.failed)} failed: ${Object.keys(p.errors).slice(0, 2).join('; ')})`
-            : `open-file limit ${p.nofile.chat ?? '?'} (nr_open ${p.nofile.nrOpen})`,
+          (p.nofile.chat !== null && p.nofile.chat < 50_000
+            ? `chat-a's open-file limit is ${f0(p.nofile.chat)} (hard limit; raising it needs CAP_SYS_RESOURCE, which this machine does not grant)`
+            : `open-file limit ${p.nofile.chat ?? '?'} (nr_open ${p.nofile.nrOpen})`) +
+          (p.failed > 0
+            ? `; ${f0(p.failed)} connects failed: ${Object.keys(p.errors).slice(0, 2).join('; ')}`
+            : ''),
       });
     }
   }

@@ -226,6 +226,76 @@ describe('MessageService.send under concurrency', () => {
   });
 });
 
+describe('MessageService.send in batches (group commit)', () => {
+  async function twoRooms() {
+    const alice = member('alice');
+    const bob = member('bob');
+    const one = await newRoom(alice);
+    const two = await newRoom(bob);
+    await rooms.join(one.id, bob);
+    await rooms.join(two.id, alice);
+    return { alice, bob, one, two };
+  }
+
+  const seqsOf = (list: ChatMessage[], roomId: string) =>
+    list
+      .filter((m) => m.roomId === roomId)
+      .map((m) => m.seq)
+      .sort((x, y) => x - y);
+
+  test('when many sends arrive at once, then few statements store them, a non-member is refused, seqs stay gap-free', async () => {
+    const { alice, bob, one, two } = await twoRooms();
+    const mallory = member('mallory');
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 40 }, (_, i) =>
+        send(i % 2 === 0 ? one.id : two.id, i % 3 === 0 ? bob : alice, `b${i}`),
+      ),
+      send(one.id, mallory, 'let me in'),
+    ]);
+
+    const refused = results.pop();
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'NOT_A_MEMBER' } });
+    const sent = results.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
+    expect(sent.every((r) => !r.duplicate)).toBe(true);
+    sent.forEach((r, i) => {
+      expect(r.message.text).toBe(`b${i}`);
+    });
+    const messagesSent = sent.map((r) => r.message);
+    expect(seqsOf(messagesSent, one.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(seqsOf(messagesSent, two.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // Within a room, arrival order is seq order.
+    const inOne = messagesSent.filter((m) => m.roomId === one.id);
+    expect(inOne.map((m) => m.seq)).toEqual([...inOne.map((m) => m.seq)].sort((x, y) => x - y));
+    expect((await rooms.get(one.id)).lastSeq).toBe(20);
+    // One statement, one transaction timestamp: 40 messages came in a handful of statements.
+    expect(new Set(messagesSent.map((m) => m.createdAt)).size).toBeLessThan(5);
+  });
+
+  test('when a retry arrives in a batch, then every sender still gets their own answer and no seq is used twice', async () => {
+    const { alice, bob, one, two } = await twoRooms();
+    const earlier = await send(one.id, alice, 'earlier', 'batched-retry');
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => send(i % 2 ? one.id : two.id, bob, `r${i}`)),
+      send(one.id, alice, 'earlier', 'batched-retry'),
+      send(two.id, alice, 'twice', 'twice-in-batch'),
+      send(two.id, alice, 'twice', 'twice-in-batch'),
+    ]);
+
+    expect(results[10]).toEqual({ message: earlier.message, duplicate: true });
+    const [a, b] = [results[11], results[12]];
+    expect(a?.message).toEqual(b?.message);
+    expect([a?.duplicate, b?.duplicate].sort()).toEqual([false, true]);
+    const fresh = results.filter((r) => !r.duplicate).map((r) => r.message);
+    expect(seqsOf(fresh, one.id)).toEqual([2, 3, 4, 5, 6]);
+    expect(seqsOf(fresh, two.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await rooms.get(one.id)).lastSeq).toBe(6);
+    expect((await rooms.get(two.id)).lastSeq).toBe(6);
+  });
+});
+
 describe('MessageService.history and since', () => {
   let roomId: string;
   const total = 237;

@@ -19,12 +19,24 @@ export type EventHandler = (socket: ChatSocket, payload: unknown) => Promise<Han
 
 export type EventHandlers = { [E in keyof ClientToServerEvents]: EventHandler };
 
-export function registerHandlers(
-  socket: ChatSocket,
+/**
+ * The listener of every client event on every socket, created once: Socket.IO calls it with the
+ * socket as `this` (`socket.onAny`), so a connection costs one array slot here instead of a
+ * closure per event — memory that 50,000 idle sockets per process multiply (docs/performance.md,
+ * P1). Events without a handler are ignored, as they were without a listener.
+ */
+export function createEventListener(
   handlers: EventHandlers,
   { logger, metrics }: { logger: Logger; metrics: RealtimeMetrics },
-): void {
-  const dispatch = async (event: string, handler: EventHandler, args: unknown[]) => {
+): (this: ChatSocket, event: string, ...args: unknown[]) => void {
+  const table = new Map<string, EventHandler>(Object.entries(handlers));
+
+  const dispatch = async (
+    socket: ChatSocket,
+    event: string,
+    handler: EventHandler,
+    args: unknown[],
+  ) => {
     const started = performance.now();
     const ack = ackOf(args);
     let outcome: HandlerResult | undefined;
@@ -45,10 +57,17 @@ export function registerHandlers(
     }
   };
 
-  for (const [event, handler] of Object.entries(handlers)) {
-    // Listeners take any arguments: a client may send no payload, no ack, or extra values.
-    socket.on(event as keyof ClientToServerEvents, (...args: unknown[]) => {
-      void dispatch(event, handler, args);
-    });
-  }
+  // Listeners take any arguments: a client may send no payload, no ack, or extra values.
+  return function onEvent(this: ChatSocket, event: string, ...args: unknown[]): void {
+    const handler = table.get(event);
+    if (handler) void dispatch(this, event, handler, args);
+  };
+}
+
+/** Routes `socket`'s events to their handlers (through the shared listener). */
+export function registerHandlers(
+  socket: ChatSocket,
+  listener: ReturnType<typeof createEventListener>,
+): void {
+  socket.onAny(listener);
 }

@@ -19,8 +19,6 @@ export type RefusalReason = 'no-token' | 'invalid-token' | 'expired' | 'revoked'
 
 /** Longer than any token we issue; anything longer is not worth verifying. */
 const maxTokenLength = 8 * 1024;
-/** setTimeout's ceiling (about 24.8 days). */
-const maxTimerMs = 2 ** 31 - 1;
 
 function refusal(message: string): ExtendedError {
   const error: ExtendedError = new Error(message);
@@ -63,6 +61,8 @@ export function socketAuth({
           next(refuse('revoked', 'Session ended: log in again'));
         } else {
           socket.data.user = user;
+          // Verified: the token need not stay in memory for the life of the connection.
+          delete (auth as Record<string, unknown>).token;
           next();
         }
       },
@@ -81,21 +81,29 @@ export function socketAuth({
 }
 
 /**
- * Closes the socket when its token expires. Server-side close ("io server disconnect"): clients
- * do not reconnect on their own, they refresh the token first (see docs/chat-realtime.md).
+ * Closes sockets whose token has expired, all of them from one timer: a sweep every
+ * `intervalMs` (1 s) over the process's sockets, rather than a timer per socket (memory that tens
+ * of thousands of idle sockets multiply; docs/performance.md, P1). Server-side close ("io server
+ * disconnect"): clients do not reconnect on their own, they refresh the token first (see
+ * docs/chat-realtime.md). `socket.data.closedBy` then says 'token expired'.
  */
-export function disconnectOnExpiry(
-  socket: ChatSocket,
-  onExpired: () => void,
-  now = Date.now,
-): void {
-  const delay = Math.min(maxTimerMs, Math.max(0, socket.data.user.expiresAt.getTime() - now()));
-  const timer = setTimeout(() => {
-    onExpired();
-    socket.disconnect(true);
-  }, delay);
+export function startExpirySweep(
+  sockets: () => Iterable<ChatSocket>,
+  { intervalMs = 1_000, now = Date.now }: { intervalMs?: number; now?: () => number } = {},
+): { stop: () => void } {
+  const timer = setInterval(() => {
+    const at = now();
+    for (const socket of sockets()) {
+      if (socket.data.user.expiresAt.getTime() <= at && socket.connected) {
+        socket.data.closedBy = 'token expired';
+        socket.disconnect(true);
+      }
+    }
+  }, intervalMs);
   timer.unref();
-  socket.once('disconnect', () => {
-    clearTimeout(timer);
-  });
+  return {
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
 }

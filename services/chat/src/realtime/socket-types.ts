@@ -6,6 +6,8 @@ import type { Server, Socket } from 'socket.io';
 /** What the handshake established about a connection; set once, read by every handler. */
 export interface SocketData {
   user: AccessUser;
+  /** Why the server closed the socket, when it was not the client (metrics). */
+  closedBy?: string;
 }
 
 // No server-to-server events: processes talk through the Redis adapter's broadcasts only.
