@@ -27,6 +27,8 @@ describe('archive config', () => {
         groupId: 'archive',
         fromBeginning: true,
         sessionTimeoutMs: 30_000,
+        fetchMinBytes: 65_536,
+        fetchMaxWaitMs: 250,
       },
     });
   });

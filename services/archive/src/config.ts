@@ -69,6 +69,15 @@ export const archiveEnvSchema = z
      * (Kafka session timeout; the broker allows 6s and up). Shorter = faster takeover after a crash.
      */
     INGEST_SESSION_TIMEOUT: envSchemas.duration('30s'),
+    /**
+     * A fetch from Kafka waits until this many bytes are there (or INGEST_FETCH_MAX_WAIT passed):
+     * under load the archive then writes a few large batches a second instead of one per
+     * produce request, which cost more CPU in the archive, Kafka and the database than the
+     * writes themselves (docs/performance.md). 0 answers at once.
+     */
+    INGEST_FETCH_MIN_BYTES: z.coerce.number().int().min(0).max(52_428_800).default(65_536),
+    /** The longest a fetch waits for INGEST_FETCH_MIN_BYTES: the most it adds to ingest lag. */
+    INGEST_FETCH_MAX_WAIT: envSchemas.duration('250ms'),
     /** Names this process in Kafka client ids and logs; a pod name is ideal. */
     INSTANCE_ID: z
       .string()
@@ -109,6 +118,8 @@ export const archiveEnvSchema = z
       groupId: env.INGEST_GROUP_ID,
       fromBeginning: env.INGEST_START === 'earliest',
       sessionTimeoutMs: env.INGEST_SESSION_TIMEOUT,
+      fetchMinBytes: env.INGEST_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: env.INGEST_FETCH_MAX_WAIT,
     },
     instanceId: env.INSTANCE_ID,
   }));
@@ -117,5 +128,5 @@ export type ArchiveConfig = z.output<typeof archiveEnvSchema>;
 
 /** The part of the configuration `createApp` needs (the rest builds clients in main.ts). */
 export type ArchiveAppConfig = Pick<ArchiveConfig, 'retention' | 'trustProxy'> & {
-  ingest: Omit<ArchiveConfig['ingest'], 'sessionTimeoutMs'>;
+  ingest: Omit<ArchiveConfig['ingest'], 'sessionTimeoutMs' | 'fetchMinBytes' | 'fetchMaxWaitMs'>;
 };

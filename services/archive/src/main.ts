@@ -39,6 +39,8 @@ const eventBus = config.ingest.enabled
       consumer: {
         sessionTimeout: config.ingest.sessionTimeoutMs,
         heartbeatInterval: Math.max(500, Math.floor(config.ingest.sessionTimeoutMs / 10)),
+        minBytes: Math.max(1, config.ingest.fetchMinBytes),
+        maxWaitTimeInMs: config.ingest.fetchMaxWaitMs,
       },
     })
   : undefined;

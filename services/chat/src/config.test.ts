@@ -21,7 +21,7 @@ describe('chat configuration', () => {
       },
       corsOrigins: [],
       membershipCacheTtlMs: 5_000,
-      outbox: { batchSize: 200, intervalMs: 1_000, maxBackoffMs: 30_000 },
+      outbox: { batchSize: 200, intervalMs: 1_000, lingerMs: 50, maxBackoffMs: 30_000 },
     });
     expect(config.instanceId).toMatch(/-\d+$/);
     expect(config.realtime.presenceHeartbeatMs).toBeGreaterThan(0);

@@ -54,6 +54,8 @@ export const chatEnvSchema = z
     OUTBOX_BATCH_SIZE: envSchemas.positiveInt(200),
     /** Periodic sweep for rows the immediate wake-ups missed (another pod's crash, a retry). */
     OUTBOX_INTERVAL: envSchemas.duration('1s'),
+    /** How long a send's wake-up waits for more sends, so they reach Kafka in one batch. */
+    OUTBOX_LINGER: envSchemas.duration('50ms'),
     /** Longest pause between attempts while Kafka is unreachable (backoff doubles up to it). */
     OUTBOX_MAX_BACKOFF: envSchemas.duration('30s'),
 
@@ -93,6 +95,7 @@ export const chatEnvSchema = z
     outbox: {
       batchSize: env.OUTBOX_BATCH_SIZE,
       intervalMs: env.OUTBOX_INTERVAL,
+      lingerMs: env.OUTBOX_LINGER,
       maxBackoffMs: env.OUTBOX_MAX_BACKOFF,
     },
     realtime: toRealtimeConfig(env),

@@ -48,8 +48,11 @@ const verifier = createAccessTokenVerifier({
 });
 
 function connectRedis(url: string): { pub: Redis; sub: Redis } {
-  const pub = new Redis(url, { lazyConnect: true });
-  const sub = pub.duplicate();
+  // Auto-pipelining: the commands of one turn of the event loop (room broadcasts, rate-limit
+  // checks) go out in one write instead of a system call each, which under load was a large
+  // share of chat's CPU (docs/performance.md). Not on the subscriber, which only subscribes.
+  const pub = new Redis(url, { lazyConnect: true, enableAutoPipelining: true });
+  const sub = pub.duplicate({ enableAutoPipelining: false });
   // ioredis reconnects by itself; without listeners an 'error' event would end the process.
   for (const [role, client] of [
     ['pub', pub],

@@ -125,7 +125,7 @@ beforeAll(async () => {
   app = await createTestChatApp('chat_outbox_kafka', {
     eventBus: kafkaBus('chat-outbox-test'),
     // A long sweep: fast publication in the first test can only come from the wake-up.
-    config: { outbox: { batchSize: 50, intervalMs: 30_000, maxBackoffMs: 2_000 } },
+    config: { outbox: { batchSize: 50, intervalMs: 30_000, lingerMs: 10, maxBackoffMs: 2_000 } },
   });
   await app.start(0);
   for (let i = 0; i < 3; i++) {

@@ -48,7 +48,9 @@ interface Harness {
 
 const running: OutboxRelay[] = [];
 
-function harness(options: { intervalMs?: number; maxBackoffMs?: number } = {}): Harness {
+function harness(
+  options: { intervalMs?: number; lingerMs?: number; maxBackoffMs?: number } = {},
+): Harness {
   const metrics = createOutboxMetrics(new Registry(), () => countBacklog(database.db));
   const relay = createOutboxRelay({
     db: database.db,
@@ -57,6 +59,7 @@ function harness(options: { intervalMs?: number; maxBackoffMs?: number } = {}): 
     metrics,
     batchSize: 20,
     intervalMs: options.intervalMs ?? 60_000,
+    lingerMs: options.lingerMs ?? 10,
     maxBackoffMs: options.maxBackoffMs ?? 60_000,
   });
   running.push(relay);
@@ -130,6 +133,30 @@ describe('outbox relay', () => {
     // Marked right after the bus acknowledged (a subscriber may see the event a moment earlier).
     await waitFor('the row to be marked', async () => (await countBacklog(database.db)) === 0);
     expect((await metrics.published.get()).values[0]?.value).toBe(1);
+  });
+
+  test('when sends follow one another within the linger, then they reach the bus in one batch', async () => {
+    const { relay, messages } = harness({ intervalMs: 60_000, lingerMs: 500 });
+    relay.start();
+    const { roomId, who } = await roomWithMember();
+    await waitFor('the first pass to finish', async () => (await countBacklog(database.db)) === 0);
+    const before = control.attempts;
+
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const { message } = await messages.send({
+        roomId,
+        ...who,
+        text: `l${i}`,
+        clientMsgId: `l${i}`,
+      });
+      ids.push(message.id);
+    }
+    await waitFor('all ten on the bus', async () => ids.every((id) => published.has(id)), 5_000);
+
+    // Ten sends, one request (two if the machine was slow enough to split them), in seq order.
+    expect(control.attempts - before).toBeLessThanOrEqual(2);
+    expect(ids.map((id) => published.get(id)?.[0]?.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   test('when publishing fails, then sends still succeed, rows wait, and retries back off instead of following every send', async () => {

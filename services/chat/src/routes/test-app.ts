@@ -27,7 +27,7 @@ export const defaultTestConfig: ChatAppConfig = {
   instanceId: 'chat-test',
   trustProxy: false,
   membershipCacheTtlMs: 5_000,
-  outbox: { batchSize: 100, intervalMs: 200, maxBackoffMs: 2_000 },
+  outbox: { batchSize: 100, intervalMs: 200, lingerMs: 10, maxBackoffMs: 2_000 },
   realtime: realtimeConfigSchema.parse({}),
 };
 

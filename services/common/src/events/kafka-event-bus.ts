@@ -43,6 +43,11 @@ export interface KafkaConsumerTuning {
   rebalanceTimeout?: number;
   /** How long a fetch waits for data; bounds how long stop() waits for an idle fetch. Default 500 ms. */
   maxWaitTimeInMs?: number;
+  /**
+   * Bytes a fetch waits for (up to maxWaitTimeInMs) before it answers. Default 1: at once. More
+   * batches a busy topic's consumer into fewer, larger fetches and batches.
+   */
+  minBytes?: number;
 }
 
 export interface KafkaEventBusOptions {
@@ -242,6 +247,7 @@ class KafkaEventBus implements EventBus {
           heartbeatInterval: tuning.heartbeatInterval ?? 3_000,
           rebalanceTimeout: tuning.rebalanceTimeout ?? 60_000,
           maxWaitTimeInMs: tuning.maxWaitTimeInMs ?? 500,
+          minBytes: tuning.minBytes ?? 1,
           allowAutoTopicCreation: false,
           // kafkajs restarts the consumer after retriable failures (e.g. the broker went away).
           retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 },
