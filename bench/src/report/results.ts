@@ -228,7 +228,11 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
           `throughput ${f2(p.throughputRatio)}× (${f0(p.ours.run.deliveriesPerSec)} vs ${f0(p.reference.run.deliveriesPerSec)} deliveries/s); ` +
           `p99 ${f2(p.p99Ratio)}× (${f1(p.ours.run.delivery.p99)} vs ${f1(p.reference.run.delivery.p99)} ms)`,
         met: p.throughputRatio >= 0.8 && p.p99Ratio <= 1.5,
-        note: `reference CPU ${f2(p.reference.cpu.referenceCores)} cores vs ours ${f2(p.ours.cpu.serverCores)} (servers)`,
+        note:
+          `reference CPU ${f2(p.reference.cpu.referenceCores)} cores vs ours ${f2(p.ours.cpu.serverCores)} (servers)` +
+          (p.reference.run.counts.lost > 0
+            ? `; the reference LOST ${f0(p.reference.run.counts.lost)} of ${f0(p.reference.run.counts.expected)} deliveries, ours ${f0(p.ours.run.counts.lost)}`
+            : ''),
       });
     }
   }

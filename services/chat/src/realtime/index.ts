@@ -17,6 +17,7 @@ import { createOriginPolicy } from './origin-policy.js';
 import { createRateLimits } from './rate-limits.js';
 import { assertRealtimeConfig } from './realtime.config.js';
 import { createRealtimeMetrics } from './realtime.metrics.js';
+import { releaseUpgradeRequest } from './release-upgrade.js';
 import { createRoomHandlers } from './room.handlers.js';
 import { socketAuth, startExpirySweep } from './socket-auth.js';
 import { channels, type ChatServer, type ChatSocket } from './socket-types.js';
@@ -168,9 +169,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       return;
     }
     // Neither the upgrade request nor its headers are needed after the handshake (origin and
-    // token are checked); Engine.IO and Socket.IO would keep both for the life of the connection.
-    (socket.conn as { request: unknown }).request = null;
-    socket.handshake.headers = {};
+    // token are checked); Engine.IO would keep both for the life of the connection.
+    releaseUpgradeRequest(socket);
     void socket.join([channels.user(user.userId), channels.session(user.sessionId)]);
     presence.socketConnected(socket.id, { userId: user.userId, username: user.username });
     registerHandlers(socket, onEvent);
