@@ -56,7 +56,7 @@ e2e: build ## Browser end-to-end tests: Debian chromium (installed if missing) a
 	  --json --outputFile=../.infra/jest-e2e.json) || status=$$?; \
 	  node scripts/test-summary.mjs .infra/jest-e2e.json && exit $$status
 
-test: install infra-up k8s-tools lint typecheck unit security-api e2e k6-smoke test-faults-short ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests, k6 smoke, short fault run
+test: install infra-up k8s-tools lint typecheck unit security-api e2e k6-smoke test-faults-short bench-smoke ## The full suite: servers up, chart tools, lint, typecheck, all tests, browser tests, k6 smoke, short fault run, benchmark smoke
 	@echo "[make] all phases"; node scripts/test-summary.mjs $(REPORTS) .infra/jest-e2e.json
 
 clean: ## Remove build output (not data)

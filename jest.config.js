@@ -2,5 +2,11 @@
 // parallel workers); each workspace keeps its own config for `npm test -w <name>`. The browser
 // end-to-end tests (e2e/) run after it, on their own (`make e2e`).
 export default {
-  projects: ['<rootDir>/services/*', '<rootDir>/web', '<rootDir>/deploy', '<rootDir>/faults'],
+  projects: [
+    '<rootDir>/services/*',
+    '<rootDir>/web',
+    '<rootDir>/deploy',
+    '<rootDir>/faults',
+    '<rootDir>/bench',
+  ],
 };

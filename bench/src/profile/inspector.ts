@@ -1,10 +1,12 @@
 // Profiling a running service without restarting it: SIGUSR1 makes a Node process open its
 // inspector on 127.0.0.1:9229 (Node's default; nothing listens beyond loopback), and the Chrome
 // DevTools Protocol over a WebSocket then starts and stops the CPU profiler (what `--cpu-prof`
-// records, for just the window we choose), forces a GC and reads process.memoryUsage().
+// records, for just the window we choose), forces a GC, reads process.memoryUsage() and takes heap
+// snapshots.
 // The inspector stays open until the process ends (closing it from inside a session would wait
 // for that very session); the benchmark's cluster is stopped at the end of the run.
 import WebSocket from 'ws';
+import type { HeapSnapshot } from './heap.js';
 import type { CpuProfile } from './summarize.js';
 
 const INSPECTOR_PORT = 9229;
@@ -16,13 +18,22 @@ export class InspectorSession {
     (reply: { result?: unknown; error?: { message: string } }) => void
   >();
 
+  /** Chunks of the heap snapshot being taken (HeapProfiler.addHeapSnapshotChunk events). */
+  private snapshotChunks: string[] = [];
+
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
       const reply = JSON.parse(data.toString()) as {
         id?: number;
+        method?: string;
+        params?: { chunk?: string };
         result?: unknown;
         error?: { message: string };
       };
+      if (reply.method === 'HeapProfiler.addHeapSnapshotChunk') {
+        this.snapshotChunks.push(reply.params?.chunk ?? '');
+        return;
+      }
       if (reply.id === undefined) return;
       this.waiting.get(reply.id)?.(reply);
       this.waiting.delete(reply.id);
@@ -110,6 +121,16 @@ export class InspectorSession {
     return JSON.parse(
       await this.evaluate<string>('JSON.stringify(process.memoryUsage())'),
     ) as NodeJS.MemoryUsage;
+  }
+
+  /** A heap snapshot (the .heapsnapshot JSON DevTools reads) after a full garbage collection. */
+  async heapSnapshot(): Promise<HeapSnapshot> {
+    await this.send('HeapProfiler.collectGarbage');
+    this.snapshotChunks = [];
+    await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 300_000);
+    const text = this.snapshotChunks.join('');
+    this.snapshotChunks = [];
+    return JSON.parse(text) as HeapSnapshot;
   }
 
   close(): void {
