@@ -1,5 +1,6 @@
 // One simulated user: a real socket.io-client through the cluster's entry, behaving like the web
-// app (web/src/chat/chat-client.ts, send-policy.ts, connection/socket-link.ts):
+// app (web/src/chat/chat-client.ts, connection/socket-link.ts; the send policy is the same code,
+// @falablau/common/contracts send-policy.ts):
 //   - WebSocket transport, reconnection 1 s → 10 s, acknowledged events time out after 10 s;
 //   - after every (re)connection each room is joined with `afterSeq` = the last seq up to which
 //     nothing is missing, again while the server says `hasMoreMissed`; a join that fails or gets
@@ -15,15 +16,17 @@
 // Everything sent, acknowledged and received goes into the Ledger.
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  AckErrorCode,
-  ChatMessage,
-  ClientToServerEvents,
-  JoinRoomPayload,
-  JoinRoomResult,
-  SendMessagePayload,
-  ServerToClientEvents,
+import {
+  rateLimitWait,
+  retryDelay,
+  sendActions,
+  type Ack,
+  type ChatMessage,
+  type ClientToServerEvents,
+  type JoinRoomPayload,
+  type JoinRoomResult,
+  type SendMessagePayload,
+  type ServerToClientEvents,
 } from '@falablau/common/contracts';
 import type { SignedInUser } from './api.js';
 import type { Ledger } from './ledger.js';
@@ -39,28 +42,6 @@ function request<T>(
 ): Promise<T> {
   const pending: Promise<unknown> = socket.timeout(timeoutMs).emitWithAck(event, payload);
   return pending as Promise<T>;
-}
-
-/** What the web app does after a refusal (web/src/chat/send-policy.ts). */
-const refusalAction: Record<AckErrorCode, 'retry' | 'rejoin' | 'fail'> = {
-  UNAVAILABLE: 'retry',
-  RATE_LIMITED: 'retry',
-  INTERNAL: 'retry',
-  NOT_A_MEMBER: 'rejoin',
-  ROOM_NOT_FOUND: 'fail',
-  VALIDATION_FAILED: 'fail',
-  FORBIDDEN: 'fail',
-};
-
-/** 1 s, 2 s, 4 s … up to 15 s before the next attempt (web/src/chat/send-policy.ts). */
-export const retryDelay = (attempts: number) =>
-  Math.min(15_000, 1_000 * 2 ** Math.max(0, attempts - 1));
-
-/** RATE_LIMITED acks end with "try again in N s". */
-function rateLimitWait(code: AckErrorCode, message: string): number | undefined {
-  if (code !== 'RATE_LIMITED') return undefined;
-  const seconds = /try again in (\d+) s/.exec(message)?.[1];
-  return seconds === undefined ? 2_000 : Number(seconds) * 1_000;
 }
 
 export interface ClientEvent {
@@ -312,9 +293,10 @@ export class LoadClient {
           continue;
         }
         const { code, message } = ack.error;
-        const action = refusalAction[code];
+        // The web app's policy, without its give-up after MAX_SEND_ATTEMPTS: a fault may last.
+        const action = sendActions[code];
         if (action === 'retry') {
-          await this.wait(rateLimitWait(code, message) ?? retryDelay(attempts));
+          await this.wait(rateLimitWait(ack.error) ?? retryDelay(attempts));
         } else if (action === 'rejoin') {
           this.joined.delete(roomId);
           void this.join(roomId);

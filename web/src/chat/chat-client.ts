@@ -3,7 +3,12 @@
 // while the server says `hasMoreMissed`), fills gaps in live messages, loads history pages, and
 // sends messages one at a time per room, retrying each with its own clientMsgId until it is
 // acknowledged, so a retry never duplicates a message.
-import type { ChatMessage, ServerToClientEvents } from '@falablau/common/contracts';
+import {
+  afterRefusal,
+  retryDelay,
+  type ChatMessage,
+  type ServerToClientEvents,
+} from '@falablau/common/contracts';
 import { describeError } from '../api/api-error';
 import type { ChatApi } from '../api/chat-api';
 import { createStore, type Store } from '../shared/store';
@@ -11,7 +16,6 @@ import { browserTimers, delay, type Timers } from '../shared/timers';
 import type { RealtimeLink } from '../connection/socket-link';
 import { withPresence } from './members';
 import { hasGap } from './message-store';
-import { afterRefusal, retryDelay } from './send-policy';
 import {
   emptyRoom,
   rejoinSeq,

@@ -34,9 +34,10 @@ import {
   type JwtNegativeCase,
   type OpenApiDocument,
   type Operation,
+  injectCaller,
+  withQuery,
 } from '@falablau/common/testing';
 import type { ChatMessage } from '@falablau/common/contracts';
-import type { LightMyRequestResponse } from 'fastify';
 import { makeMessage, roomMessages } from '../testing/messages.js';
 import {
   createTestArchiveApp,
@@ -92,22 +93,7 @@ afterAll(async () => {
 
 const documents = (): Promise<number> => app.mongo.db.collection('messages').countDocuments();
 
-function call(
-  method: string,
-  url: string,
-  options: { token?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<LightMyRequestResponse> {
-  return app.http.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    ...(options.body === undefined ? {} : { payload: JSON.stringify(options.body) }),
-  });
-}
+const call = injectCaller(() => app.http);
 
 /** A valid request for each operation, and the kind of caller it is meant for. */
 function validRequest(op: Operation): { url: string; body?: unknown; token: () => string } {
@@ -194,9 +180,7 @@ describe('JWT negative suite at every protected route', () => {
     for (const op of secured()) {
       for (const variant of malformedAuthorizations(userToken)) {
         const { url, body } = validRequest(op);
-        const target = variant.query
-          ? `${url}${url.includes('?') ? '&' : '?'}${variant.query}`
-          : url;
+        const target = variant.query ? withQuery(url, variant.query) : url;
         const res = await call(op.method, target, { headers: variant.headers, body });
         expect({ op: op.key, variant: variant.id, status: res.statusCode }).toEqual({
           op: op.key,

@@ -6,6 +6,7 @@ import type { ChatProcess } from '../testing/chat-process.js';
 import {
   ConnectRefused,
   connectClient,
+  connectRefusal,
   disconnected,
   expectOk,
   request,
@@ -36,17 +37,8 @@ afterAll(async () => {
   await cluster.close();
 });
 
-async function refusal(options: ConnectOptions): Promise<ConnectRefused> {
-  const outcome = await connectClient(chat.url, options).then(
-    (client) => {
-      client.disconnect();
-      return new Error('connected, but should have been refused');
-    },
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof ConnectRefused)) throw outcome;
-  return outcome;
-}
+const refusal = (options: ConnectOptions): Promise<ConnectRefused> =>
+  connectRefusal(chat.url, options);
 
 describe('socket handshake', () => {
   test('when no token is sent, then the connection is refused, saying what is missing', async () => {

@@ -33,9 +33,10 @@ import {
   type JwtNegativeCase,
   type OpenApiDocument,
   type Operation,
+  injectCaller,
+  withQuery,
 } from '@falablau/common/testing';
 import type { Room } from '@falablau/common/contracts';
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import {
   createTestChatApp,
@@ -86,22 +87,7 @@ afterAll(async () => {
   await app.dispose();
 });
 
-function call(
-  method: string,
-  url: string,
-  options: { token?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<LightMyRequestResponse> {
-  return app.http.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    ...(options.body === undefined ? {} : { payload: JSON.stringify(options.body) }),
-  });
-}
+const call = injectCaller(() => app.http);
 
 interface Counts {
   rooms: number;
@@ -197,9 +183,7 @@ describe('JWT negative suite at every protected route', () => {
     for (const op of secured()) {
       for (const variant of malformedAuthorizations(myToken)) {
         const { url, body } = validRequest(op);
-        const target = variant.query
-          ? `${url}${url.includes('?') ? '&' : '?'}${variant.query}`
-          : url;
+        const target = variant.query ? withQuery(url, variant.query) : url;
         const res = await call(op.method, target, { headers: variant.headers, body });
         expect({ op: op.key, variant: variant.id, status: res.statusCode }).toEqual({
           op: op.key,

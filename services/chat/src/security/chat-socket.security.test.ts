@@ -33,8 +33,8 @@ import {
 import type { Room } from '@falablau/common/contracts';
 import { startChatCluster, type ChatCluster } from '../testing/chat-cluster.js';
 import {
-  ConnectRefused,
   connectClient,
+  connectRefusal,
   createClient,
   disconnected,
   expectAckError,
@@ -121,18 +121,6 @@ async function connect(
   const client = await connectClient(via.url, { ...options, token });
   clients.push(client);
   return client;
-}
-
-async function refusal(url: string, options: ConnectOptions): Promise<ConnectRefused> {
-  const outcome = await connectClient(url, options).then(
-    (client) => {
-      client.disconnect();
-      return new Error('connected, but should have been refused');
-    },
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof ConnectRefused)) throw outcome;
-  return outcome;
 }
 
 /** A gauge or counter of a chat process, read from its /metrics. */
@@ -222,7 +210,7 @@ describe('the JWT negative suite at the Socket.IO handshake', () => {
     );
     for (const [i, c] of cases.entries()) {
       const via = cluster.process(i % 2);
-      const error = await refusal(via.url, { token: c.token });
+      const error = await connectRefusal(via.url, { token: c.token });
       expect({ case: c.id, message: error.message, data: error.data }).toEqual({
         case: c.id,
         message: expect.stringMatching(c.expected.message) as string,
@@ -239,7 +227,7 @@ describe('the JWT negative suite at the Socket.IO handshake', () => {
     ['no auth at all', {}],
     ['a token over 8 KiB', { token: `${'a'.repeat(9_000)}.b.c` }],
   ])('when the handshake carries %s, then it is refused', async (_label, options) => {
-    const error = await refusal(cluster.process(0).url, options);
+    const error = await connectRefusal(cluster.process(0).url, options);
     expect(error.message).toBe('Authentication required: send the access token as auth.token');
   });
 });
@@ -259,7 +247,7 @@ describe('the Origin allow-list at the handshake', () => {
     'when a page on %s connects with a valid token, then both transports are refused',
     async (_label, origin) => {
       for (const transports of [['websocket'], ['polling']] as const) {
-        const error = await refusal(cluster.process(0).url, {
+        const error = await connectRefusal(cluster.process(0).url, {
           token: alice.accessToken,
           origin,
           transports: [...transports],
@@ -301,7 +289,7 @@ describe('a revoked session cannot come back', () => {
 
     // 1. The same token, a new connection, on either process.
     for (const via of cluster.processes) {
-      const error = await refusal(via.url, { token: session.accessToken });
+      const error = await connectRefusal(via.url, { token: session.accessToken });
       expect(error.message).toBe('Session ended: log in again');
     }
     // 2. The same client object reconnecting (what socket.io-client does after a drop).

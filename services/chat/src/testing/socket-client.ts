@@ -52,6 +52,22 @@ export function connectClient(url: string, options: ConnectOptions = {}): Promis
   return openClient(createClient(url, options));
 }
 
+/** Connects and expects a refusal: the ConnectRefused (anything else, a connection included, throws). */
+export async function connectRefusal(
+  url: string,
+  options: ConnectOptions,
+): Promise<ConnectRefused> {
+  const outcome = await connectClient(url, options).then(
+    (client) => {
+      client.disconnect();
+      return new Error('connected, but should have been refused');
+    },
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof ConnectRefused)) throw outcome;
+  return outcome;
+}
+
 /** Connects (or reconnects) `client`, e.g. after a token refresh put a new one in `client.auth`. */
 export function openClient(client: ChatClient): Promise<ChatClient> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
-// `@falablau/common/contracts`: wire schemas and event maps only (zod, no Node APIs), so the
-// browser bundle can import them.
+// `@falablau/common/contracts`: wire schemas, event maps and the client's send policy (zod and
+// plain functions, no Node APIs), so the browser bundle can import them.
 export * from './chat.schemas.js';
 export type * from './socket-events.js';
+export * from './send-policy.js';

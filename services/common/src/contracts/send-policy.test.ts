@@ -1,4 +1,4 @@
-import { MAX_SEND_ATTEMPTS, afterRefusal, retryDelay } from './send-policy';
+import { MAX_SEND_ATTEMPTS, afterRefusal, retryDelay } from './send-policy.js';
 
 describe('send policy', () => {
   it('when attempts go on, then the wait doubles up to 15 s', () => {

@@ -1,11 +1,14 @@
 // What happens to a message that was not acknowledged. It is always resent with the same
 // clientMsgId, so the server answers a message it already stored with that message instead of
-// storing it twice; only the wait and whether to give up depend on the answer.
-import type { AckError, AckErrorCode } from '@falablau/common/contracts';
+// storing it twice; only the wait and whether to give up depend on the answer. Shared by the web
+// app (web/src/chat/chat-client.ts) and the fault runner's simulated users (faults/), which must
+// behave like it.
+import type { AckError, AckErrorCode } from './socket-events.js';
 
 export type SendAction = 'retry' | 'rejoin' | 'fail';
 
-const actions: Record<AckErrorCode, SendAction> = {
+/** What a client does after each refusal (before the attempts run out). */
+export const sendActions: Record<AckErrorCode, SendAction> = {
   UNAVAILABLE: 'retry',
   RATE_LIMITED: 'retry',
   INTERNAL: 'retry',
@@ -40,7 +43,7 @@ export function afterRefusal(error: AckError['error'], attempts: number): Refusa
   const limited = rateLimitWait(error);
   const counted = limited === undefined ? attempts : attempts - 1;
   return {
-    action: counted >= MAX_SEND_ATTEMPTS ? 'fail' : actions[error.code],
+    action: counted >= MAX_SEND_ATTEMPTS ? 'fail' : sendActions[error.code],
     attempts: counted,
     waitMs: limited ?? retryDelay(attempts),
   };
