@@ -30,6 +30,7 @@ import {
   type FanoutConfig,
   type FanoutFigures,
 } from './phases/fanout.js';
+import { runIndexedArchive, type IndexedArchiveConfig } from './phases/archive-indexed.js';
 import { measurePages, type HistoryConfig } from './phases/history.js';
 import { counterValue, runIngest, scrape, type IngestConfig } from './phases/ingest.js';
 import { describeLogins, loginFigures, registerUsers, startLogins } from './phases/logins.js';
@@ -65,6 +66,8 @@ export interface FullConfig {
   p4: IngestConfig;
   p6Hot: HistoryConfig;
   p6Archive: HistoryConfig;
+  /** P6's archive pages on an indexed store at the target's 10M (phases/archive-indexed.ts). */
+  p6Indexed: IndexedArchiveConfig;
   p1: SocketsConfig;
 }
 
@@ -101,6 +104,12 @@ const fullConfig: FullConfig = {
   },
   p6Hot: { maxRequests: 1_000, budgetMs: 20_000, pagesPerScroll: 5 },
   p6Archive: { maxRequests: 30, budgetMs: 60_000, pagesPerScroll: 1 },
+  p6Indexed: {
+    messages: 10_000_000,
+    rooms: 10_000,
+    chunk: 500_000,
+    pages: { maxRequests: 1_000, budgetMs: 60_000, pagesPerScroll: 5 },
+  },
   p1: { target: 50_000, steps: 5, processes: 3, connectConcurrency: 100 },
 };
 
@@ -116,6 +125,12 @@ const quickConfig: FullConfig = {
   p4: { ...fullConfig.p4, rate: 5_000, durationMs: 2_000, rooms: 100, maxDrainMs: 30_000 },
   p6Hot: { maxRequests: 100, budgetMs: 5_000, pagesPerScroll: 5 },
   p6Archive: { maxRequests: 5, budgetMs: 20_000, pagesPerScroll: 1 },
+  p6Indexed: {
+    messages: 100_000,
+    rooms: 100,
+    chunk: 50_000,
+    pages: { maxRequests: 100, budgetMs: 10_000, pagesPerScroll: 5 },
+  },
   p1: { ...fullConfig.p1, target: 3_000, steps: 3 },
 };
 
@@ -421,6 +436,21 @@ async function full(
         return { ...previous, archive, archivedMessages };
       });
     }
+  }
+
+  if (want('P6')) {
+    const indexed = await phase('P6 archive (indexed store)', () =>
+      runIndexedArchive(cfg.p6Indexed, {
+        databaseUrl: cluster.databaseUrl,
+        authUrl: cluster.authUrl,
+        issuer: signing.issuer,
+        audience: signing.audience,
+        token: readerToken,
+        log,
+      }),
+    );
+    const previous = results.P6 && !('error' in results.P6) ? results.P6 : {};
+    results.P6 = { ...previous, indexed };
   }
 
   if (want('P1')) {

