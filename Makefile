@@ -102,7 +102,7 @@ security-api: build ## schemathesis (PyPI) against auth's, chat's and archive's 
 # ── benchmark: P1–P7 on the local cluster (bench/, scripts/bench; docs/performance.md) ──────────
 .PHONY: bench bench-smoke
 
-bench: install ## P1–P7 on a fresh local cluster, generator CPU apart (≈ 15 min): writes docs/performance.{md,json}
+bench: install ## P1–P7 on a fresh local cluster, generator CPU apart (≈ 20 min, ~10 GB free disk): writes docs/performance.{md,json}
 	@scripts/bench/bench.sh
 
 bench-smoke: install ## Reduced P2 over both chat processes (≤ 60 s); last line: deliveries/s, p50, p99, lost; fails on loss

@@ -4,7 +4,7 @@
 # `make infra-up` — with the generator of bench/ (its own processes, CPU accounted apart).
 # Writes docs/performance.md (the generated block between its markers) and
 # docs/performance.json; every run's figures also go to .infra/bench/results-<run>.json.
-# Takes about 15 minutes, bounded at 30 (BENCH_TIMEOUT, in minutes). Take figures on a quiet
+# Takes about 20 minutes, bounded at 45 (BENCH_TIMEOUT, in minutes). Take figures on a quiet
 # machine: the load average is printed first, and what else ran is written beside the figures.
 # Arguments go to the benchmark: --only P2,P7 (figures to .infra/bench only), --no-docs.
 #                                                             Usage: scripts/bench/bench.sh [args]
@@ -23,7 +23,7 @@ log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (take figu
 bench_build
 bench_cluster_up
 status=0
-timeout --signal=TERM --kill-after=30 "$((${BENCH_TIMEOUT:-30} * 60))" \
+timeout --signal=TERM --kill-after=30 "$((${BENCH_TIMEOUT:-45} * 60))" \
   node "$REPO_ROOT/bench/dist/main.js" "$@" || status=$?
-((status == 124)) && log "FAILED: timed out after ${BENCH_TIMEOUT:-30} minutes"
+((status == 124)) && log "FAILED: timed out after ${BENCH_TIMEOUT:-45} minutes"
 exit "$status"
