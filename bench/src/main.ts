@@ -438,6 +438,12 @@ async function full(
     }
   }
 
+  if (want('P4')) {
+    results.P4Indexed = await phase('P4 (indexed store)', () =>
+      runIngest(cfg.p4, { cluster, label, groups: servers, log, store: 'postgres' }),
+    );
+  }
+
   if (want('P6')) {
     const indexed = await phase('P6 archive (indexed store)', () =>
       runIndexedArchive(cfg.p6Indexed, {

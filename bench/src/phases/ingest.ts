@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@falablau/common';
 import { repoRoot, type ClusterInfo } from '../orchestrator/cluster.js';
 import { generatorGroup, sleep, withCpu, type Log } from '../orchestrator/context.js';
 import { ingestLag, steadyRate, type CountAt } from '../stats/ingest-lag.js';
@@ -92,12 +94,27 @@ function produce(cluster: ClusterInfo, params: Omit<ProducerParams, 'brokers'>, 
   );
 }
 
+/**
+ * Where the ingesting archive-service stores: the cluster's MongoDB database (the built service,
+ * as deployed), or its PostgreSQL ArchiveStore in a throw-away database on the cluster's Postgres
+ * (worker/archive-pg-service.ts: the same app and consumer on a store that is not the stand-in).
+ */
+export type IngestStore = 'mongo' | 'postgres';
+
 export async function runIngest(
   cfg: IngestConfig,
-  opts: { cluster: ClusterInfo; label: string; groups: ProcessGroup[]; log: Log },
+  opts: {
+    cluster: ClusterInfo;
+    label: string;
+    groups: ProcessGroup[];
+    log: Log;
+    store?: IngestStore;
+  },
 ): Promise<IngestFigures> {
   const { cluster, log } = opts;
-  const topic = `chat.messages.v1.bench-${opts.label}`;
+  const store = opts.store ?? 'mongo';
+  const name = store === 'mongo' ? 'P4' : 'P4 (indexed store)';
+  const topic = `chat.messages.v1.bench-${opts.label}${store === 'mongo' ? '' : '-pg'}`;
   const roomIds = Array.from({ length: cfg.rooms }, () => randomUUID());
   const base = { topic, roomIds, maxInFlight: 16, textBytes: cfg.textBytes };
 
@@ -111,17 +128,28 @@ export async function runIngest(
     { ...base, roomIds: warmRooms, rate: 2_000, durationMs: warmCount / 2 },
     60_000,
   ).result;
-  if (warm.count < warmCount) throw new Error(`P4: warm-up produced ${warm.count} of ${warmCount}`);
+  if (warm.count < warmCount) {
+    throw new Error(`${name}: warm-up produced ${warm.count} of ${warmCount}`);
+  }
 
+  const database: ThrowawayDatabase | undefined =
+    store === 'postgres'
+      ? await createThrowawayDatabase(cluster.databaseUrl, 'bench_ingest')
+      : undefined;
   const port = await freePort();
   const logDir = join(repoRoot, '.infra/bench');
   mkdirSync(logDir, { recursive: true });
-  const logFile = openSync(join(logDir, 'archive-ingest.log'), 'w');
+  const logName = `archive-ingest${store === 'mongo' ? '' : '-pg'}.log`;
+  const logFile = openSync(join(logDir, logName), 'w');
   const archiveUrl = `http://127.0.0.1:${port}`;
-  const archive = spawn(process.execPath, [join(repoRoot, 'services/archive/dist/main.js')], {
+  const entry = database
+    ? fileURLToPath(new URL('../worker/archive-pg-service.js', import.meta.url))
+    : join(repoRoot, 'services/archive/dist/main.js');
+  const archive = spawn(process.execPath, [entry], {
     cwd: repoRoot,
     stdio: ['ignore', logFile, logFile],
     env: {
+      ...(database ? { ARCHIVE_DATABASE_URL: database.url } : {}),
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOG_LEVEL: 'warn',
@@ -131,9 +159,9 @@ export async function runIngest(
       KAFKA_BOOTSTRAP_SERVERS: cluster.kafka,
       AUTH_SERVICE_URL: cluster.authUrl,
       INGEST_TOPIC: topic,
-      INGEST_GROUP_ID: `bench-ingest-${opts.label}`,
+      INGEST_GROUP_ID: `bench-ingest-${opts.label}${database ? '-pg' : ''}`,
       INGEST_START: 'earliest',
-      INSTANCE_ID: `bench-ingest-${opts.label}`,
+      INSTANCE_ID: `bench-ingest-${opts.label}${database ? '-pg' : ''}`,
     },
   });
   const archivePid = archive.pid ?? -1;
@@ -152,12 +180,12 @@ export async function runIngest(
     });
   try {
     log(
-      `P4: archive-service ingest process on ${archiveUrl} (topic ${topic}; log .infra/bench/archive-ingest.log)`,
+      `${name}: archive-service ingest process on ${archiveUrl} (topic ${topic}; log .infra/bench/${logName})`,
     );
     const readyBy = Date.now() + 120_000;
     for (;;) {
       if (archive.exitCode !== null)
-        throw new Error('P4: the ingest archive process exited (see its log)');
+        throw new Error(`${name}: the ingest archive process exited (see its log)`);
       try {
         const response = await fetch(new URL('/ready', archiveUrl), {
           signal: AbortSignal.timeout(2_000),
@@ -167,17 +195,17 @@ export async function runIngest(
         // not listening yet
       }
       if (Date.now() > readyBy)
-        throw new Error('P4: the ingest archive process is not ready after 120 s');
+        throw new Error(`${name}: the ingest archive process is not ready after 120 s`);
       await sleep(250);
     }
     // Joined its group and caught up with the warm-up: the clock starts on a running consumer.
     const warmBy = Date.now() + 120_000;
     while ((await ingestedCount(archiveUrl)) < warmCount) {
       if (Date.now() > warmBy)
-        throw new Error('P4: the warm-up batch was not ingested within 120 s');
+        throw new Error(`${name}: the warm-up batch was not ingested within 120 s`);
       await sleep(250);
     }
-    log(`P4: consumer running; offering ${cfg.rate}/s for ${cfg.durationMs / 1_000} s`);
+    log(`${name}: consumer running; offering ${cfg.rate}/s for ${cfg.durationMs / 1_000} s`);
 
     const ingestGroup: ProcessGroup = {
       name: 'archive-ingest',
@@ -218,10 +246,10 @@ export async function runIngest(
           if (doneAt !== undefined && Date.now() - doneAt > cfg.maxDrainMs) break;
           if (Date.now() - lastLog > 10_000) {
             lastLog = Date.now();
-            log(`P4: ${count} stored so far`);
+            log(`${name}: ${count} stored so far`);
           }
         }
-        if (!producerDone) throw new Error('P4: producer did not finish');
+        if (!producerDone) throw new Error(`${name}: producer did not finish`);
         return { producer: producerDone, ingested, drainMs: Date.now() - (doneAt ?? Date.now()) };
       },
     );
@@ -247,12 +275,13 @@ export async function runIngest(
       cpu,
     };
     log(
-      `P4: produced ${producer.count} (${figures.producedPerSec.toFixed(0)}/s), stored ${last} at ${rate.rate.toFixed(0)}/s; ` +
+      `${name}: produced ${producer.count} (${figures.producedPerSec.toFixed(0)}/s), stored ${last} at ${rate.rate.toFixed(0)}/s; ` +
         `lag p50 ${figures.lag.p50 ?? 'n/a'} ms, p99 ${figures.lag.p99 ?? 'n/a'} ms` +
         (figures.complete ? '' : ` (INCOMPLETE after ${cfg.maxDrainMs / 1_000} s of drain)`),
     );
     return figures;
   } finally {
     await stopArchive();
+    await database?.drop();
   }
 }

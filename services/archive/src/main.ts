@@ -3,8 +3,6 @@
 import { MongoClient } from 'mongodb';
 import {
   createCallerVerifier,
-  createKafkaEventBus,
-  kafkaClientSecurity,
   createLogger,
   createMetrics,
   parseConfig,
@@ -12,6 +10,7 @@ import {
 } from '@falablau/common';
 import { createApp, type ArchiveApp } from './app.js';
 import { archiveEnvSchema } from './config.js';
+import { createArchiveEventBus } from './ingest/kafka-event-bus.js';
 import { createMongoArchiveStore } from './store/mongo/mongo-archive-store.js';
 
 const config = parseConfig(archiveEnvSchema, process.env);
@@ -29,20 +28,7 @@ const store = createMongoArchiveStore({
   logger,
 });
 const eventBus = config.ingest.enabled
-  ? createKafkaEventBus({
-      brokers: config.kafkaBrokers,
-      clientId: `archive-${config.instanceId}`,
-      kafka: await kafkaClientSecurity(config.kafkaSecurity),
-      createTopics: config.kafkaSecurity.createTopics,
-      logger,
-      registry: metrics.registry,
-      consumer: {
-        sessionTimeout: config.ingest.sessionTimeoutMs,
-        heartbeatInterval: Math.max(500, Math.floor(config.ingest.sessionTimeoutMs / 10)),
-        minBytes: Math.max(1, config.ingest.fetchMinBytes),
-        maxWaitTimeInMs: config.ingest.fetchMaxWaitMs,
-      },
-    })
+  ? await createArchiveEventBus(config, logger, metrics)
   : undefined;
 const verifier = createCallerVerifier({
   jwksUrl: config.jwt.jwksUrl,
