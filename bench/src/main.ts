@@ -96,6 +96,7 @@ const fullConfig: FullConfig = {
   p3ProfileMs: 8_000,
   p4: {
     rate: 30_000,
+    producers: 2,
     durationMs: 5_000,
     rooms: 1_000,
     textBytes: 64,
@@ -122,7 +123,14 @@ const quickConfig: FullConfig = {
   p5: { users: 8, rate: 20, aloneMs: 5_000 },
   p3: { ...fullConfig.p3, sockets: 40, durationMs: 5_000 },
   p3ProfileMs: 3_000,
-  p4: { ...fullConfig.p4, rate: 5_000, durationMs: 2_000, rooms: 100, maxDrainMs: 30_000 },
+  p4: {
+    ...fullConfig.p4,
+    rate: 5_000,
+    producers: 1,
+    durationMs: 2_000,
+    rooms: 100,
+    maxDrainMs: 30_000,
+  },
   p6Hot: { maxRequests: 100, budgetMs: 5_000, pagesPerScroll: 5 },
   p6Archive: { maxRequests: 5, budgetMs: 20_000, pagesPerScroll: 1 },
   p6Indexed: {

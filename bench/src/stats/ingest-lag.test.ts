@@ -1,4 +1,4 @@
-import { ingestLag, steadyRate } from './ingest-lag.js';
+import { ingestLag, mergeCumulative, steadyRate } from './ingest-lag.js';
 
 describe('ingestLag', () => {
   test('matches the n-th stored message with the n-th produced one', () => {
@@ -49,5 +49,34 @@ describe('steadyRate', () => {
   test('a counter that never moved has no rate', () => {
     expect(steadyRate([{ t: 0, count: 5 }]).rate).toBe(0);
     expect(steadyRate([]).rate).toBe(0);
+  });
+});
+
+describe('mergeCumulative', () => {
+  it('sums each producer’s latest count at every sample time', () => {
+    const a = [
+      { t: 10, count: 100 },
+      { t: 30, count: 250 },
+    ];
+    const b = [
+      { t: 20, count: 40 },
+      { t: 30, count: 90 },
+      { t: 50, count: 120 },
+    ];
+    expect(mergeCumulative([a, b])).toEqual([
+      { t: 10, count: 100 },
+      { t: 20, count: 140 },
+      { t: 30, count: 340 },
+      { t: 50, count: 370 },
+    ]);
+  });
+
+  it('is the series itself for one producer, and empty for none', () => {
+    const a = [
+      { t: 1, count: 5 },
+      { t: 2, count: 9 },
+    ];
+    expect(mergeCumulative([a])).toEqual(a);
+    expect(mergeCumulative([])).toEqual([]);
   });
 });

@@ -58,3 +58,23 @@ export function steadyRate(samples: readonly CountAt[]): {
   const count = end.count - previous.count;
   return { rate: ms > 0 ? (count / ms) * 1_000 : 0, ms, count };
 }
+
+/**
+ * Cumulative counts of several producers as one: at each sample time, the sum of every
+ * producer's latest count so far (each series ascending in time and count).
+ */
+export function mergeCumulative(series: readonly (readonly CountAt[])[]): CountAt[] {
+  const points = series
+    .flatMap((samples, s) => samples.map((sample) => ({ ...sample, s })))
+    .sort((a, b) => a.t - b.t);
+  const latest = new Array<number>(series.length).fill(0);
+  let total = 0;
+  const merged: CountAt[] = [];
+  for (const { t, count, s } of points) {
+    total += count - (latest[s] ?? 0);
+    latest[s] = count;
+    if (merged.at(-1)?.t === t) merged[merged.length - 1] = { t, count: total };
+    else merged.push({ t, count: total });
+  }
+  return merged;
+}

@@ -78,6 +78,12 @@ export const archiveEnvSchema = z
     INGEST_FETCH_MIN_BYTES: z.coerce.number().int().min(0).max(52_428_800).default(65_536),
     /** The longest a fetch waits for INGEST_FETCH_MIN_BYTES: the most it adds to ingest lag. */
     INGEST_FETCH_MAX_WAIT: envSchemas.duration('250ms'),
+    /**
+     * Partitions whose batches are written at the same time. Batches of one partition stay in
+     * order; with more than one, the database writes of the partitions this process owns overlap
+     * instead of waiting for each other (docs/performance.md, P4).
+     */
+    INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Names this process in Kafka client ids and logs; a pod name is ideal. */
     INSTANCE_ID: z
       .string()
@@ -120,6 +126,7 @@ export const archiveEnvSchema = z
       sessionTimeoutMs: env.INGEST_SESSION_TIMEOUT,
       fetchMinBytes: env.INGEST_FETCH_MIN_BYTES,
       fetchMaxWaitMs: env.INGEST_FETCH_MAX_WAIT,
+      concurrency: env.INGEST_CONCURRENCY,
     },
     instanceId: env.INSTANCE_ID,
   }));
@@ -128,5 +135,8 @@ export type ArchiveConfig = z.output<typeof archiveEnvSchema>;
 
 /** The part of the configuration `createApp` needs (the rest builds clients in main.ts). */
 export type ArchiveAppConfig = Pick<ArchiveConfig, 'retention' | 'trustProxy'> & {
-  ingest: Omit<ArchiveConfig['ingest'], 'sessionTimeoutMs' | 'fetchMinBytes' | 'fetchMaxWaitMs'>;
+  ingest: Omit<
+    ArchiveConfig['ingest'],
+    'sessionTimeoutMs' | 'fetchMinBytes' | 'fetchMaxWaitMs' | 'concurrency'
+  >;
 };

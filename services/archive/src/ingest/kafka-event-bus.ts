@@ -27,6 +27,7 @@ export async function createArchiveEventBus(
       heartbeatInterval: Math.max(500, Math.floor(config.ingest.sessionTimeoutMs / 10)),
       minBytes: Math.max(1, config.ingest.fetchMinBytes),
       maxWaitTimeInMs: config.ingest.fetchMaxWaitMs,
+      partitionsConsumedConcurrently: config.ingest.concurrency,
     },
   });
 }

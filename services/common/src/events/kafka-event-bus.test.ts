@@ -171,6 +171,52 @@ describe('kafka event bus', () => {
     await bus.close();
   }, 60_000);
 
+  it("handles several partitions' batches at once only when partitionsConsumedConcurrently allows", async () => {
+    const mostAtOnce = async (concurrency: number): Promise<number> => {
+      const bus = track(
+        kafkaBus({ consumer: { ...fast.consumer, partitionsConsumedConcurrently: concurrency } }),
+      );
+      const topic = topicFor(`concurrent-${concurrency}`);
+      let inFlight = 0;
+      let most = 0;
+      const seen: number[] = [];
+      await bus.subscribe(topic, {
+        groupId: `concurrent-${randomUUID().slice(0, 8)}`,
+        handleBatch: async (events) => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          // Held until another partition's batch is in too (or 1.5 s), so an overlap the
+          // consumer allows is seen whatever the fetch timing.
+          const until = Date.now() + 1_500;
+          while (inFlight < 2 && Date.now() < until) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          seen.push(...events.map((e) => e.data.n));
+          inFlight -= 1;
+        },
+      });
+      // 30 keys over the topic's 3 partitions: each gets some (none would have p ≈ 2e-5).
+      await bus.publishMany(
+        topic,
+        Array.from({ length: 30 }, (_, n) => ({
+          type: 'ping' as const,
+          key: `room-${n}`,
+          data: { n },
+        })),
+      );
+      await waitFor(
+        () => seen.length >= 30,
+        () => `got ${seen.length}/30`,
+        { timeoutMs: 30_000 },
+      );
+      expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, n) => n));
+      await bus.close();
+      return most;
+    };
+    expect(await mostAtOnce(3)).toBeGreaterThanOrEqual(2);
+    expect(await mostAtOnce(1)).toBe(1);
+  }, 90_000);
+
   it('exports published, consumed, dead-lettered and lag metrics', async () => {
     const registry = new Registry();
     const bus = track(kafkaBus({ registry }));

@@ -48,6 +48,12 @@ export interface KafkaConsumerTuning {
    * batches a busy topic's consumer into fewer, larger fetches and batches.
    */
   minBytes?: number;
+  /**
+   * Partitions whose batches are handled at the same time (kafkajs partitionsConsumedConcurrently).
+   * Default 1: one batch at a time. More lets a consumer that owns several partitions overlap their
+   * handlers' round trips (the archive's database writes); each partition stays in order.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface KafkaEventBusOptions {
@@ -252,6 +258,7 @@ class KafkaEventBus implements EventBus {
           // kafkajs restarts the consumer after retriable failures (e.g. the broker went away).
           retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 },
         },
+        partitionsConsumedConcurrently: Math.max(1, tuning.partitionsConsumedConcurrently ?? 1),
         withAdmin: (fn) => this.withAdmin(fn),
         logger: this.logger,
         lag: this.lag,

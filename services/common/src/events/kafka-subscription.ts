@@ -19,6 +19,8 @@ import { backoffDelay, sleep, withDeadline } from './timing.js';
 export interface KafkaSubscriptionDeps {
   kafka: Kafka;
   consumerConfig: Omit<ConsumerConfig, 'groupId'>;
+  /** Partitions handled at once (each still in order); see KafkaConsumerTuning. */
+  partitionsConsumedConcurrently: number;
   /** The bus's shared admin client (connected, recycled on failure). */
   withAdmin: <R>(fn: (admin: Admin) => Promise<R>) => Promise<R>;
   logger: Logger;
@@ -196,7 +198,7 @@ export class KafkaSubscription implements Subscription {
       await consumer.subscribe({ topic: this.topic, fromBeginning: this.fromBeginning });
       await consumer.run({
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.deps.partitionsConsumedConcurrently,
         eachBatch: (payload) => this.eachBatch(payload),
       });
     })();
