@@ -29,8 +29,20 @@ describe('archive config', () => {
         sessionTimeoutMs: 30_000,
         fetchMinBytes: 65_536,
         fetchMaxWaitMs: 250,
+        concurrency: 4,
       },
     });
+  });
+
+  test('when INGEST_CONCURRENCY is set, then it is parsed; out of range, then refused', () => {
+    expect(
+      parseConfig(archiveEnvSchema, { ...minimal, INGEST_CONCURRENCY: '12' }).ingest,
+    ).toMatchObject({ concurrency: 12 });
+    for (const bad of ['0', '65', '2.5', 'many']) {
+      expect(() => parseConfig(archiveEnvSchema, { ...minimal, INGEST_CONCURRENCY: bad })).toThrow(
+        ConfigError,
+      );
+    }
   });
 
   test('when values are set, then they are parsed', () => {
