@@ -116,7 +116,9 @@ export async function runIngest(
   const { cluster, log } = opts;
   const store = opts.store ?? 'mongo';
   const name = store === 'mongo' ? 'P4' : 'P4 (indexed store)';
-  const topic = `chat.messages.v1.bench-${opts.label}${store === 'mongo' ? '' : '-pg'}`;
+  // Names of its own (topic, group, log) so both runs can follow each other in one benchmark.
+  const suffix = store === 'mongo' ? '' : '-pg';
+  const topic = `chat.messages.v1.bench-${opts.label}${suffix}`;
   const roomIds = Array.from({ length: cfg.rooms }, () => randomUUID());
   const base = { topic, roomIds, maxInFlight: 16, textBytes: cfg.textBytes };
 
@@ -141,7 +143,7 @@ export async function runIngest(
   const port = await freePort();
   const logDir = join(repoRoot, '.infra/bench');
   mkdirSync(logDir, { recursive: true });
-  const logName = `archive-ingest${store === 'mongo' ? '' : '-pg'}.log`;
+  const logName = `archive-ingest${suffix}.log`;
   const logFile = openSync(join(logDir, logName), 'w');
   const archiveUrl = `http://127.0.0.1:${port}`;
   const entry = database
@@ -161,9 +163,9 @@ export async function runIngest(
       KAFKA_BOOTSTRAP_SERVERS: cluster.kafka,
       AUTH_SERVICE_URL: cluster.authUrl,
       INGEST_TOPIC: topic,
-      INGEST_GROUP_ID: `bench-ingest-${opts.label}${database ? '-pg' : ''}`,
+      INGEST_GROUP_ID: `bench-ingest-${opts.label}${suffix}`,
       INGEST_START: 'earliest',
-      INSTANCE_ID: `bench-ingest-${opts.label}${database ? '-pg' : ''}`,
+      INSTANCE_ID: `bench-ingest-${opts.label}${suffix}`,
     },
   });
   const archivePid = archive.pid ?? -1;

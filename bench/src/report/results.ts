@@ -67,6 +67,11 @@ function failed(x: object | undefined): x is { error: string } {
   return x !== undefined && 'error' in x;
 }
 
+/** Why a figure is missing: the phase's error, or that it did not run. */
+function notMeasured(x: object | undefined): string {
+  return x && failed(x) ? `failed: ${x.error}` : 'not run';
+}
+
 function topCores(cpu: FanoutFigures['cpu'], n = 3): string {
   return [...cpu.groups]
     .sort((a, b) => b.cores - a.cores)
@@ -89,7 +94,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
   {
     const target = '≥ 50,000 authenticated sockets on one chat process, ≤ 12 KB RSS each';
     const p = r.P1;
-    if (!p || failed(p)) rows.push(missing('P1', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P1', target, notMeasured(p)));
     else {
       const perSocket = p.rssPerSocketKb ?? Number.POSITIVE_INFINITY;
       rows.push({
@@ -112,7 +117,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
     const target =
       '5,000 msg/s into rooms of 10 over 2 chat processes: p50 ≤ 5 ms, p99 ≤ 50 ms, 0 lost';
     const p = r.P2;
-    if (!p || failed(p)) rows.push(missing('P2', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P2', target, notMeasured(p)));
     else {
       const m = p.main;
       const kept = m.run.acksPerSec >= KEPT_UP * m.offeredMessagesPerSec;
@@ -149,7 +154,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
   {
     const target = '≥ 10,000 msg/s sent, persisted and acknowledged on one chat process';
     const p = r.P3;
-    if (!p || failed(p)) rows.push(missing('P3', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P3', target, notMeasured(p)));
     else {
       rows.push({
         id: 'P3',
@@ -169,7 +174,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
       `${f0(x.ingestPerSec)} msg/s stored (${f0(x.producedPerSec)}/s produced); lag p50 ${f1((x.lag.p50 ?? 0) / 1_000)} s, p99 ${f1((x.lag.p99 ?? 0) / 1_000)} s`;
     const meets = (x: IngestFigures) =>
       x.ingestPerSec >= 30_000 && (x.lag.p99 ?? Infinity) < 1_000 && x.complete;
-    if (!p || failed(p)) rows.push(missing('P4', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P4', target, notMeasured(p)));
     else {
       const indexed = q && !failed(q) ? q : undefined;
       rows.push({
@@ -177,9 +182,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
         target,
         measured:
           `FerretDB stand-in: ${describe(p)}; ` +
-          (indexed
-            ? `indexed store: ${describe(indexed)}`
-            : `indexed store: ${q ? `failed: ${(q as { error: string }).error}` : 'not run'}`),
+          `indexed store: ${indexed ? describe(indexed) : notMeasured(q)}`,
         met: meets(p) || (indexed !== undefined && meets(indexed)),
         note:
           `CPU: ${topCores(p.cpu, 3)}` +
@@ -191,7 +194,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
   {
     const target = '≥ 80 logins/s at p99 ≤ 150 ms while P2 runs';
     const p = r.P5;
-    if (!p || failed(p)) rows.push(missing('P5', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P5', target, notMeasured(p)));
     else {
       const during = p.duringP2;
       const alone = p.alone;
@@ -213,7 +216,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
   {
     const target = 'history page of 50: hot p99 ≤ 10 ms; archive p99 ≤ 20 ms with 10M archived';
     const p = r.P6;
-    if (!p || failed(p)) rows.push(missing('P6', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P6', target, notMeasured(p)));
     else {
       const hot = p.hot?.latency.p99 ?? null;
       const archive = p.archive?.latency.p99 ?? null;
@@ -221,7 +224,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
       const indexedP99 = indexed?.archive.latency.p99 ?? null;
       const onIndexed = indexed
         ? `archive p99 ${f1(indexedP99)} ms on an indexed store (${indexed.archive.requests} pages over ${f0(indexed.archivedMessages)} archived)`
-        : `archive on an indexed store: ${p.indexed ? `failed: ${(p.indexed as { error: string }).error}` : 'not run'}`;
+        : `archive on an indexed store: ${notMeasured(p.indexed)}`;
       rows.push({
         id: 'P6',
         target,
@@ -246,7 +249,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
     const target =
       'vs a minimal Socket.IO + Redis-adapter server: ≥ 0.8× its throughput, ≤ 1.5× its p99';
     const p = r.P7;
-    if (!p || failed(p)) rows.push(missing('P7', target, p ? `failed: ${p.error}` : 'not run'));
+    if (!p || failed(p)) rows.push(missing('P7', target, notMeasured(p)));
     else {
       rows.push({
         id: 'P7',
